@@ -74,6 +74,7 @@ test: lint sanity unit molecule
 lint: venv collection
 	yamllint --strict .
 	ansible-lint --profile production --offline
+	antsibull-changelog lint
 
 sanity: venv
 	@tests/sanity.sh
