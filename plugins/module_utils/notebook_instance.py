@@ -1,0 +1,164 @@
+# Copyright: sagebox.notebook contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Notebook-instance requests, records and identifiers, shared by the modules (stdlib only).
+
+The constraints and field names are those of Amazon SageMaker's CreateNotebookInstance
+and DescribeNotebookInstance; the record keeps SageMaker's PascalCase field names so a
+describe returns what SageMaker would.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import re
+import tempfile
+
+NAME_PATTERN = r"[a-zA-Z0-9](-*[a-zA-Z0-9])*"
+NAME_MAX = 63
+VOLUME_MIN_GB = 5
+VOLUME_MAX_GB = 16384
+VOLUME_DEFAULT_GB = 5
+REPOSITORIES_MAX = 3
+TAGS_MAX = 50
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 256
+FAILURE_REASON_MAX = 1024
+STATUSES = ("Pending", "InService", "Stopping", "Stopped", "Failed", "Deleting", "Updating")
+ROOT_ACCESS = ("Enabled", "Disabled")
+DIRECT_INTERNET_ACCESS = ("Enabled", "Disabled")
+ARN_FORMAT = "arn:sagebox:sagemaker:{region}:{account}:notebook-instance/{name}"
+
+# Defaults of the on-host layout, SageMaker's.
+RECORD_PATH = "/var/lib/sagebox/notebook-instance.json"
+METADATA_PATH = "/opt/ml/metadata/resource-metadata.json"
+SECRETS_DIR = "/etc/sagebox/notebook-instance"
+
+
+class RequestError(ValueError):
+    """A request that breaks one of SageMaker's constraints; the message names value and rule."""
+
+
+def check_name(name: str, field: str = "name") -> None:
+    """Raise RequestError unless `name` is a valid notebook-instance (or config) name."""
+    if not isinstance(name, str) or len(name) > NAME_MAX or not re.fullmatch(NAME_PATTERN, name):
+        raise RequestError(
+            "%s %r must match %s and be at most %d characters" % (field, name, NAME_PATTERN, NAME_MAX)
+        )
+
+
+def check_volume_size(size) -> None:
+    """Raise RequestError unless `size` is a volume size in GB SageMaker accepts."""
+    if isinstance(size, bool) or not isinstance(size, int) or not VOLUME_MIN_GB <= size <= VOLUME_MAX_GB:
+        raise RequestError(
+            "volume_size_in_gb %r must be an integer from %d to %d" % (size, VOLUME_MIN_GB, VOLUME_MAX_GB)
+        )
+
+
+def check_repositories(default_repository, additional) -> None:
+    """Raise RequestError when the code repositories break SageMaker's limits."""
+    additional = additional or []
+    if len(additional) > REPOSITORIES_MAX:
+        raise RequestError(
+            "additional_code_repositories has %d entries: at most %d are allowed" % (len(additional), REPOSITORIES_MAX)
+        )
+    repos = ([default_repository] if default_repository else []) + list(additional)
+    for repo in repos:
+        if not isinstance(repo, str) or not 1 <= len(repo) <= 1024:
+            raise RequestError("code repository %r must be a URL or name of 1 to 1024 characters" % (repo,))
+    if len(set(repos)) != len(repos):
+        raise RequestError("code repositories %r must all differ" % (repos,))
+
+
+def check_tags(tags) -> None:
+    """Raise RequestError when `tags` (a dict or a list of {key, value}) break SageMaker's limits."""
+    pairs = tags_as_pairs(tags)
+    if len(pairs) > TAGS_MAX:
+        raise RequestError("tags has %d entries: at most %d are allowed" % (len(pairs), TAGS_MAX))
+    for key, value in pairs:
+        if not isinstance(key, str) or not 1 <= len(key) <= TAG_KEY_MAX:
+            raise RequestError("tag key %r must be 1 to %d characters" % (key, TAG_KEY_MAX))
+        if key.lower().startswith("aws:"):
+            raise RequestError("tag key %r must not start with 'aws:' (reserved)" % key)
+        if not isinstance(value, str) or len(value) > TAG_VALUE_MAX:
+            raise RequestError("tag %r value %r must be a string of at most %d characters" % (key, value, TAG_VALUE_MAX))
+
+
+def tags_as_pairs(tags) -> list:
+    """Return tags given as a dict or as SageMaker's [{Key, Value}] / [{key, value}] as (key, value) pairs."""
+    if not tags:
+        return []
+    if isinstance(tags, dict):
+        return [(k, v) for k, v in tags.items()]
+    pairs = []
+    for tag in tags:
+        if not isinstance(tag, dict):
+            raise RequestError("tag %r must be a mapping with key and value" % (tag,))
+        pairs.append((tag.get("Key", tag.get("key")), tag.get("Value", tag.get("value", ""))))
+    return pairs
+
+
+def check_failure_reason(reason: str) -> str:
+    """Return `reason` cut to SageMaker's FailureReason limit."""
+    reason = str(reason)
+    return reason if len(reason) <= FAILURE_REASON_MAX else reason[: FAILURE_REASON_MAX - 3] + "..."
+
+
+def check_create_request(params: dict) -> None:
+    """Check a whole create request, raising RequestError on the first broken constraint."""
+    check_name(params["name"])
+    check_volume_size(params.get("volume_size_in_gb", VOLUME_DEFAULT_GB))
+    if params.get("lifecycle_config_name"):
+        check_name(params["lifecycle_config_name"], "lifecycle_config_name")
+    check_repositories(params.get("default_code_repository"), params.get("additional_code_repositories"))
+    check_tags(params.get("tags"))
+
+
+def account_id(machine_id: str) -> str:
+    """Return a stable 12-digit account-like id for a host, from its machine id."""
+    digest = hashlib.sha256(("sagebox:" + machine_id.strip()).encode("utf-8")).hexdigest()
+    return "%012d" % (int(digest, 16) % 10**12)
+
+
+def instance_arn(name: str, region: str, account: str) -> str:
+    """Return the ARN-like id of a notebook instance (SageMaker lower-cases the name in ARNs)."""
+    return ARN_FORMAT.format(region=region, account=account, name=name.lower())
+
+
+def timestamp(now: float) -> str:
+    """Return `now` (seconds since the epoch) as an ISO 8601 UTC time, as SageMaker prints them."""
+    return datetime.datetime.fromtimestamp(now, tz=datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def load_record(path: str = RECORD_PATH) -> dict | None:
+    """Return the instance record at `path`, or None when there is none."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        return None
+
+
+def write_private_file(path: str, data: bytes, mode: int = 0o600) -> None:
+    """Write `data` to `path` atomically, readable by its owner only (the record and the secrets)."""
+    directory = os.path.dirname(path)
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def save_record(record: dict, path: str = RECORD_PATH) -> None:
+    """Write the instance record durably (root-only)."""
+    write_private_file(path, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8"))
