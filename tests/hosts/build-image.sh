@@ -49,4 +49,8 @@ tar -C "$rootfs" -c . | podman import \
   - "$image" >/dev/null
 # A stable name for Molecule's shared config: the hash-tagged image is the cache key.
 podman tag "$image" "localhost/sagebox-testhost:${suite}"
+# Images of older recipes for this suite are no longer used.
+podman images --format '{{.Repository}}:{{.Tag}}' localhost/sagebox-testhost \
+  | grep -E "^localhost/sagebox-testhost:${suite}-[0-9a-f]{12}\$" | grep -vx "$image" \
+  | xargs --no-run-if-empty podman rmi >/dev/null || true
 echo "built $image in $((SECONDS - start)) s"

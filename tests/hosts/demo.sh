@@ -37,12 +37,19 @@ YAML
 } >"$work/vars.yml"
 grep -q -- '- {' "$work/vars.yml" || echo "ca_trust_certificates: []" >"$work/vars.yml"
 
-podman exec "$name" systemctl is-system-running --wait >/dev/null || true
+# Wait for systemd in the host to finish booting (its bus comes up first).
+for _ in $(seq 120); do
+  state=$(podman exec "$name" systemctl is-system-running 2>/dev/null || true)
+  case $state in running|degraded) break ;; esac
+  sleep 1
+done
 ansible-playbook -i "$work/inventory.yml" -e "@$work/vars.yml" "$root/playbooks/create_notebook_instance.yml"
 
 echo
 echo "== on $name:"
-podman exec "$name" findmnt --output TARGET,SOURCE,FSTYPE,SIZE,OPTIONS /home/ec2-user/SageMaker /tmp
+for path in /home/ec2-user/SageMaker /tmp; do
+  podman exec "$name" findmnt --noheadings --output TARGET,SOURCE,FSTYPE,SIZE,OPTIONS --mountpoint "$path"
+done
 podman exec "$name" df -h /home/ec2-user/SageMaker /tmp
 echo
 echo "Look around: podman exec -it $name bash    Remove: podman rm -f $name"
