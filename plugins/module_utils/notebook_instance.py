@@ -91,7 +91,7 @@ def tags_as_pairs(tags) -> list:
     if not tags:
         return []
     if isinstance(tags, dict):
-        return [(k, v) for k, v in tags.items()]
+        return list(tags.items())
     pairs = []
     for tag in tags:
         if not isinstance(tag, dict):
@@ -162,3 +162,103 @@ def write_private_file(path: str, data: bytes, mode: int = 0o600) -> None:
 def save_record(record: dict, path: str = RECORD_PATH) -> None:
     """Write the instance record durably (root-only)."""
     write_private_file(path, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+
+# Request fields (snake_case, as the module takes them) and the record's SageMaker names.
+REQUEST_FIELDS = {
+    "instance_type": "InstanceType",
+    "volume_size_in_gb": "VolumeSizeInGB",
+    "lifecycle_config_name": "NotebookInstanceLifecycleConfigName",
+    "root_access": "RootAccess",
+    "direct_internet_access": "DirectInternetAccess",
+    "subnet_id": "SubnetId",
+    "security_group_ids": "SecurityGroups",
+    "default_code_repository": "DefaultCodeRepository",
+    "additional_code_repositories": "AdditionalCodeRepositories",
+    "platform_identifier": "PlatformIdentifier",
+    "url": "Url",
+}
+
+
+def requested_fields(params: dict) -> dict:
+    """Return the record fields a create request asks for, under SageMaker's names."""
+    fields = {}
+    for option, field in REQUEST_FIELDS.items():
+        value = params.get(option)
+        if value not in (None, "", []):
+            fields[field] = value
+    fields["Tags"] = [{"Key": k, "Value": v} for k, v in tags_as_pairs(params.get("tags"))]
+    return fields
+
+
+def new_record(name: str, arn: str, fields: dict, now: float) -> dict:
+    """Return the record of a notebook instance being created (status Pending)."""
+    record = {
+        "NotebookInstanceName": name,
+        "NotebookInstanceArn": arn,
+        "NotebookInstanceStatus": "Pending",
+        "CreationTime": timestamp(now),
+        "LastModifiedTime": timestamp(now),
+    }
+    record.update(fields)
+    return record
+
+
+def request_differences(record: dict, fields: dict) -> list:
+    """Return the SageMaker field names whose requested value differs from the record."""
+    return sorted(
+        field for field in set(fields) | {f for f in REQUEST_FIELDS.values() if f in record}
+        if field not in ("Url",) and record.get(field) != fields.get(field)
+        and not (field == "Tags" and not record.get(field) and not fields.get(field))
+    )
+
+
+def with_status(record: dict, status: str, now: float, reason: str | None = None) -> dict:
+    """Return a copy of `record` in `status` (with FailureReason when Failed)."""
+    if status not in STATUSES:
+        raise RequestError("status %r must be one of %s" % (status, ", ".join(STATUSES)))
+    updated = dict(record)
+    if updated.get("NotebookInstanceStatus") != status or (status == "Failed" and updated.get("FailureReason") != reason):
+        updated["NotebookInstanceStatus"] = status
+        updated["LastModifiedTime"] = timestamp(now)
+    if status == "Failed":
+        updated["FailureReason"] = check_failure_reason(reason or "unknown failure")
+    else:
+        updated.pop("FailureReason", None)
+    return updated
+
+
+def resource_metadata(record: dict) -> dict:
+    """Return the content of /opt/ml/metadata/resource-metadata.json, as on SageMaker."""
+    return {"ResourceArn": record["NotebookInstanceArn"], "ResourceName": record["NotebookInstanceName"]}
+
+
+def describe(record: dict) -> dict:
+    """Return a record as DescribeNotebookInstance would, without empty fields."""
+    return {k: v for k, v in record.items() if v not in (None, "", [])} if record else {}
+
+
+SORT_KEYS = {"Name": "NotebookInstanceName", "CreationTime": "CreationTime", "Status": "NotebookInstanceStatus"}
+SUMMARY_FIELDS = (
+    "NotebookInstanceName", "NotebookInstanceArn", "NotebookInstanceStatus", "Url", "InstanceType",
+    "CreationTime", "LastModifiedTime", "NotebookInstanceLifecycleConfigName", "DefaultCodeRepository",
+    "AdditionalCodeRepositories",
+)
+
+
+def summary(record: dict) -> dict:
+    """Return a record as ListNotebookInstances summarises it."""
+    return {k: record[k] for k in SUMMARY_FIELDS if record.get(k) not in (None, "", [])}
+
+
+def list_instances(records, name_contains=None, status_equals=None, sort_by="Name", sort_order="Ascending") -> list:
+    """Return the summaries of `records` that pass the filters, sorted as ListNotebookInstances sorts."""
+    if sort_by not in SORT_KEYS:
+        raise RequestError("sort_by %r must be one of %s" % (sort_by, ", ".join(SORT_KEYS)))
+    kept = [
+        r for r in records
+        if (not name_contains or name_contains in r["NotebookInstanceName"])
+        and (not status_equals or r["NotebookInstanceStatus"] == status_equals)
+    ]
+    kept.sort(key=lambda r: r.get(SORT_KEYS[sort_by], ""), reverse=sort_order == "Descending")
+    return [summary(r) for r in kept]

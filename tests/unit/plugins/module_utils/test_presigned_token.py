@@ -69,7 +69,7 @@ def test_tampered_payload_fails():
 
 def test_alg_none_fails():
     header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
-    _, payload, _ = _token().split(".")
+    payload = _token().split(".")[1]
     with pytest.raises(pt.TokenError, match="algorithm"):
         pt.decode(header + "." + payload + ".", KEY, "nb-1", NOW)
 

@@ -1,0 +1,138 @@
+#!/usr/bin/python
+# Copyright: sagebox.notebook contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Describe or list notebook instances (DescribeNotebookInstance, ListNotebookInstances)."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: notebook_instance_info
+short_description: Describe or list notebook instances, as SageMaker's DescribeNotebookInstance and ListNotebookInstances
+version_added: 0.1.0
+description:
+  - With O(name), describes that notebook instance, which must be the one on this host.
+  - Without O(name), lists the notebook instance of this host (zero or one) that passes the filters. Run on
+    many hosts, each returns its own; the C(sagebox.notebook.list_notebook_instances) playbook gathers and
+    sorts them across the inventory.
+extends_documentation_fragment:
+  - action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reads only.
+  diff_mode:
+    support: N/A
+    details: Reads only.
+  platform:
+    platforms: posix
+options:
+  name:
+    description: The notebook instance to describe (NotebookInstanceName).
+    type: str
+  name_contains:
+    description: List only instances whose name contains this string (NameContains).
+    type: str
+  status_equals:
+    description: List only instances in this status (StatusEquals).
+    type: str
+    choices: [Pending, InService, Stopping, Stopped, Failed, Deleting, Updating]
+  sort_by:
+    description: Key to sort the listed instances by (SortBy).
+    type: str
+    choices: [Name, CreationTime, Status]
+    default: Name
+  sort_order:
+    description: Order of the listed instances (SortOrder).
+    type: str
+    choices: [Ascending, Descending]
+    default: Ascending
+  record_path:
+    description: The instance record.
+    type: path
+    default: /var/lib/sagebox/notebook-instance.json
+seealso:
+  - module: sagebox.notebook.notebook_instance
+author: sagebox.notebook maintainers (@sagebox)
+"""
+
+EXAMPLES = r"""
+- name: Describe the notebook instance
+  sagebox.notebook.notebook_instance_info:
+    name: research-nb
+  register: nb
+
+- name: List instances in service whose name contains "research"
+  sagebox.notebook.notebook_instance_info:
+    name_contains: research
+    status_equals: InService
+  register: found
+"""
+
+RETURN = r"""
+notebook_instance:
+  description: With O(name), the instance as DescribeNotebookInstance gives it.
+  returned: when name is given
+  type: dict
+  sample:
+    NotebookInstanceName: research-nb
+    NotebookInstanceStatus: InService
+    Url: nb-host.example.com:8443
+    VolumeSizeInGB: 5
+notebook_instances:
+  description:
+    - Without O(name), the listed instances as ListNotebookInstances summarises them, sorted.
+  returned: when name is not given
+  type: list
+  elements: dict
+  sample:
+    - NotebookInstanceName: research-nb
+      NotebookInstanceArn: arn:sagebox:sagemaker:local:493027661054:notebook-instance/research-nb
+      NotebookInstanceStatus: InService
+      Url: nb-host.example.com:8443
+      InstanceType: ml.t3.medium
+      CreationTime: "2026-11-24T10:00:00+00:00"
+      LastModifiedTime: "2026-11-24T10:02:10+00:00"
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "name": {"type": "str"},
+            "name_contains": {"type": "str"},
+            "status_equals": {"type": "str", "choices": list(nb.STATUSES)},
+            "sort_by": {"type": "str", "choices": list(nb.SORT_KEYS), "default": "Name"},
+            "sort_order": {"type": "str", "choices": ["Ascending", "Descending"], "default": "Ascending"},
+            "record_path": {"type": "path", "default": nb.RECORD_PATH},
+        },
+        mutually_exclusive=[("name", "name_contains"), ("name", "status_equals")],
+        supports_check_mode=True,
+    )
+    params = module.params
+    record = nb.load_record(params["record_path"])
+    if params["name"] is not None:
+        try:
+            nb.check_name(params["name"])
+        except nb.RequestError as exc:
+            module.fail_json(msg=str(exc))
+        if record is None or record["NotebookInstanceName"] != params["name"]:
+            module.fail_json(
+                msg="notebook instance %r: no such instance on this host (it holds %s)"
+                % (params["name"], repr(record["NotebookInstanceName"]) if record else "none")
+            )
+        module.exit_json(changed=False, notebook_instance=nb.describe(record))
+    listed = nb.list_instances(
+        [record] if record else [],
+        params["name_contains"],
+        params["status_equals"],
+        params["sort_by"],
+        params["sort_order"],
+    )
+    module.exit_json(changed=False, notebook_instances=listed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import os
+import time
+import urllib.parse
+
+import pytest
+
+from ansible_collections.sagebox.notebook.plugins.module_utils import presigned_token as pt
+from ansible_collections.sagebox.notebook.plugins.modules import notebook_instance, presigned_notebook_instance_url as presign
+
+
+@pytest.fixture
+def instance(run_module, paths):
+    run_module(notebook_instance, dict(paths, name="nb-1", url="nb.example:8443", status="InService"))
+    with open(os.path.join(paths["secrets_dir"], "signing-key"), "rb") as handle:
+        return handle.read().strip()
+
+
+def _args(paths, **kwargs):
+    return dict(record_path=paths["record_path"], secrets_dir=paths["secrets_dir"], **kwargs)
+
+
+def _token(url):
+    parsed = urllib.parse.urlparse(url)
+    assert parsed.scheme == "https" and parsed.path == "/"
+    return parsed.netloc, urllib.parse.parse_qs(parsed.query)["authToken"][0]
+
+
+def test_url_opens_the_instance_for_five_minutes(run_module, paths, instance):
+    failed, result = run_module(presign, _args(paths, notebook_instance_name="nb-1"))
+    assert not failed and not result["changed"]
+    netloc, token = _token(result["authorized_url"])
+    assert netloc == "nb.example:8443"
+    claims = pt.decode(token, instance, "nb-1", int(time.time()))
+    assert claims["sess"] == 43200 and claims["exp"] - claims["iat"] == 300
+    assert "cidr" not in claims
+
+
+def test_session_length_and_sources_are_claimed(run_module, paths, instance):
+    result = run_module(
+        presign,
+        _args(paths, name="nb-1", session_expiration_duration_in_seconds=1800, source_cidrs=["10.1.2.3/8", "::1"]),
+    )[1]
+    claims = pt.decode(_token(result["authorized_url"])[1], instance, "nb-1", int(time.time()))
+    assert claims["sess"] == 1800 and claims["cidr"] == ["10.0.0.0/8", "::1/128"]
+
+
+def test_each_url_is_different(run_module, paths, instance):
+    urls = {run_module(presign, _args(paths, name="nb-1"))[1]["authorized_url"] for attempt in range(3)}
+    assert len(urls) == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"name": "nb-1", "session_expiration_duration_in_seconds": 1799}, "1799 must be from 1800 to 43200"),
+        ({"name": "nb-1", "session_expiration_duration_in_seconds": 43201}, "43201 must be from 1800 to 43200"),
+        ({"name": "nb-1", "source_cidrs": ["10.0.0.300/8"]}, "source_cidrs entry '10.0.0.300/8'"),
+        ({"name": "nb-2"}, "notebook instance 'nb-2': no such instance on this host (it holds 'nb-1')"),
+    ],
+)
+def test_bad_requests(run_module, paths, instance, args, message):
+    failed, result = run_module(presign, _args(paths, **args))
+    assert failed and message in result["msg"]
+
+
+def test_unknown_instance_on_empty_host(run_module, paths):
+    failed, result = run_module(presign, _args(paths, name="nb-1"))
+    assert failed and "no such instance on this host (it holds none)" in result["msg"]
+
+
+def test_needs_the_instance_in_service(run_module, paths):
+    run_module(notebook_instance, dict(paths, name="nb-1"))
+    failed, result = run_module(presign, _args(paths, name="nb-1"))
+    assert failed and "is Pending: a presigned URL needs it InService" in result["msg"]
