@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: start a local test host (a privileged systemd container from the test-host
-# image) and run playbooks/create_notebook_instance.yml on it, then show the result.
+# image), create a notebook instance on it (playbooks/create_notebook_instance.yml), print a
+# presigned URL (playbooks/presign_notebook_instance_url.yml) and open it once to show it works.
 # The host stays up for a look around: `podman exec -it sagebox-demo bash`;
 # remove it with `podman rm -f sagebox-demo`.
 set -euo pipefail
@@ -43,13 +44,35 @@ for _ in $(seq 120); do
   case $state in running|degraded) break ;; esac
   sleep 1
 done
-ansible-playbook -i "$work/inventory.yml" -e "@$work/vars.yml" "$root/playbooks/create_notebook_instance.yml"
+address=$(podman inspect --format '{{.NetworkSettings.IPAddress}}' "$name")
+export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$root/.cache/collections}
+ansible-playbook -i "$work/inventory.yml" -e "@$work/vars.yml" \
+  -e notebook_instance_name="${SAGEBOX_DEMO_INSTANCE:-demo-nb}" -e notebook_instance_url="$address:8443" \
+  "$root/playbooks/create_notebook_instance.yml"
+
+presign() {
+  ansible-playbook -i "$work/inventory.yml" "$root/playbooks/presign_notebook_instance_url.yml" \
+    | grep -o 'https://[^ "]*authToken=[^ "]*' | head -n 1
+}
+podman cp "$name:/etc/sagebox/jupyter/tls/jupyter.crt" "$work/instance.crt"
 
 echo
 echo "== on $name:"
 for path in /home/ec2-user/SageMaker /tmp; do
   podman exec "$name" findmnt --noheadings --output TARGET,SOURCE,FSTYPE,SIZE,OPTIONS --mountpoint "$path"
 done
-podman exec "$name" df -h /home/ec2-user/SageMaker /tmp
+podman exec "$name" systemctl --no-pager --lines 0 status jupyter-server | head -n 3
+
+# Open one URL as a browser would, verifying the instance's certificate.
+jar=$(mktemp)
+trap 'rm -f "$jar"' EXIT
+login=$(curl --silent --cacert "$work/instance.crt" --cookie-jar "$jar" --output /dev/null \
+  --write-out '%{http_code} -> %{redirect_url}' "$(presign)")
+status=$(curl --silent --cacert "$work/instance.crt" --cookie "$jar" "https://$address:8443/api/status")
+echo "== a presigned URL opened with curl: $login; /api/status in that session: $status"
+
+echo
+echo "== your presigned URL (valid 5 minutes, once; the certificate is self-signed: $work/instance.crt):"
+presign
 echo
 echo "Look around: podman exec -it $name bash    Remove: podman rm -f $name"
