@@ -13,6 +13,7 @@ then redirects to JupyterLab. There is no other way in: no Jupyter token, no pas
 
 from __future__ import annotations
 
+import contextlib
 import html
 import ipaddress
 import json
@@ -47,7 +48,7 @@ class UsedTokens:
 
     def __init__(self, path: str):
         self.path = path
-        with self._connect() as db:
+        with contextlib.closing(self._connect()) as db, db:
             db.execute("CREATE TABLE IF NOT EXISTS used (jti TEXT PRIMARY KEY, expires INTEGER NOT NULL)")
         os.chmod(path, 0o600)
 
@@ -56,7 +57,7 @@ class UsedTokens:
 
     def claim(self, jti: str, expires: int, now: float) -> bool:
         """Record `jti` as used; False when it was used before."""
-        with self._connect() as db:
+        with contextlib.closing(self._connect()) as db, db:
             db.execute("DELETE FROM used WHERE expires < ?", (int(now),))
             try:
                 db.execute("INSERT INTO used (jti, expires) VALUES (?, ?)", (jti, expires))
