@@ -48,8 +48,9 @@ class UsedTokens:
 
     def __init__(self, path: str):
         self.path = path
-        with contextlib.closing(self._connect()) as db, db:
-            db.execute("CREATE TABLE IF NOT EXISTS used (jti TEXT PRIMARY KEY, expires INTEGER NOT NULL)")
+        with contextlib.closing(self._connect()) as db:
+            with db:
+                db.execute("CREATE TABLE IF NOT EXISTS used (jti TEXT PRIMARY KEY, expires INTEGER NOT NULL)")
         os.chmod(path, 0o600)
 
     def _connect(self) -> sqlite3.Connection:
@@ -57,12 +58,13 @@ class UsedTokens:
 
     def claim(self, jti: str, expires: int, now: float) -> bool:
         """Record `jti` as used; False when it was used before."""
-        with contextlib.closing(self._connect()) as db, db:
-            db.execute("DELETE FROM used WHERE expires < ?", (int(now),))
-            try:
-                db.execute("INSERT INTO used (jti, expires) VALUES (?, ?)", (jti, expires))
-            except sqlite3.IntegrityError:
-                return False
+        with contextlib.closing(self._connect()) as db:
+            with db:
+                db.execute("DELETE FROM used WHERE expires < ?", (int(now),))
+                try:
+                    db.execute("INSERT INTO used (jti, expires) VALUES (?, ?)", (jti, expires))
+                except sqlite3.IntegrityError:
+                    return False
         return True
 
 

@@ -123,5 +123,5 @@ def test_session_cookie_ends_after_its_duration(provider):
 
 def test_no_login_form(provider):
     assert provider.login_available is False
-    paths = [pattern for pattern, _ in provider.get_handlers()]
+    paths = [handler[0] for handler in provider.get_handlers()]
     assert paths == [r"/?", r"/login", r"/logout"]
