@@ -40,8 +40,6 @@ options:
     description: Where the NVIDIA device nodes are.
     type: path
     default: /dev
-seealso:
-  - role: sagebox.notebook.kernels
 author: sagebox.notebook maintainers (@sagebox)
 """
 
