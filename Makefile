@@ -33,7 +33,7 @@ help:
 	@echo "make test   run every check: lint, sanity, unit tests, Molecule scenarios"
 
 setup: apt venv images collection
-	@mkdir -p $(foreach suite,$(SUITES),$(CACHE)/pip-testhosts/$(suite))
+	@mkdir -p $(foreach suite,$(SUITES),$(CACHE)/pip-testhosts/$(suite) $(CACHE)/pip-testhosts/$(suite)-user)
 
 # --- set-up ------------------------------------------------------------------
 APT_STAMP := $(CACHE)/apt-$(shell echo $(APT_PACKAGES) | sha256sum | cut -c1-12).stamp

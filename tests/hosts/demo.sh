@@ -37,6 +37,8 @@ YAML
   true
 } >"$work/vars.yml"
 grep -q -- '- {' "$work/vars.yml" || echo "ca_trust_certificates: []" >"$work/vars.yml"
+# No conda channel is reachable from here: the kernels' environments come from PyPI.
+echo "kernels_provider: venv" >>"$work/vars.yml"
 
 # Wait for systemd in the host to finish booting (its bus comes up first).
 for _ in $(seq 120); do
