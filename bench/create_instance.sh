@@ -2,6 +2,7 @@
 # Benchmark CreateNotebookInstance on fresh local test hosts: time from a booted, empty
 # host to InService (playbooks/create_notebook_instance.yml), and of a second run (no
 # changes). Runs after `make setup`. Usage: bench/create_instance.sh [SUITE ...]
+# BENCH_KERNELS (default [python3]) picks the kernels, built with the venv provider.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,7 @@ for suite in "${suites[@]}"; do
   podman rm -f "$name" >/dev/null 2>&1 || true
   podman run --detach --name "$name" --hostname "$name" --privileged --systemd=false \
     --volume "$root/.cache/pip-testhosts/$suite:/root/.cache/pip" \
+    --volume "$root/.cache/pip-testhosts/$suite-user:/var/cache/sagebox-pip" \
     "localhost/sagebox-testhost:$suite" /lib/systemd/systemd >/dev/null
   {
     echo "notebook_instances:"
@@ -34,6 +36,11 @@ done
   true
 } >"$work/vars.yml"
 grep -q -- '- {' "$work/vars.yml" || echo "ca_trust_certificates: []" >"$work/vars.yml"
+cat >>"$work/vars.yml" <<YAML
+kernels_provider: venv
+kernels_pip_cache_dir: /var/cache/sagebox-pip
+notebook_instance_kernels: ${BENCH_KERNELS:-[python3]}
+YAML
 
 for suite in "${suites[@]}"; do
   name=sagebox-bench-$suite
