@@ -38,7 +38,7 @@ done
 grep -q -- '- {' "$work/vars.yml" || echo "ca_trust_certificates: []" >"$work/vars.yml"
 cat >>"$work/vars.yml" <<YAML
 kernels_provider: venv
-kernels_pip_cache_dir: /var/cache/sagebox-pip
+kernels_pip_wheelhouse: /var/cache/sagebox-pip/wheelhouse
 notebook_instance_kernels: ${BENCH_KERNELS:-[python3]}
 YAML
 
