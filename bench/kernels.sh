@@ -43,9 +43,13 @@ for run in empty-cache warm-cache; do
   ansible-playbook -i "$work/inventory.yml" -e "@$work/vars.yml" -e notebook_instance_name=bench-kernels \
     -e notebook_instance_url=localhost:8443 "$root/playbooks/create_notebook_instance.yml" >"$work/$run.log"
   echo "== $run: create to InService $((SECONDS - start)) s; pip cache $(du -sh "$work/cache" | cut -f1)"
+  # profile_tasks lists every task with its time: add up what each kernel's environment took
+  # (make, download into the wheelhouse, install, import check), and the OS packages.
+  seconds() { grep -E -- "$1" "$work/$run.log" | grep -oE '[0-9.]+s$' | tr -d s | awk '{t += $1} END {printf "%.1f s", t}'; }
+  printf '   %-12s %9s\n' "OS packages" "$(seconds 'kernels : Install the OS packages')"
   for env in python3 tensorflow2 mxnet pyspark; do
-    seconds=$(grep -E "Install the packages of conda_${env}[^ ]* -+ " "$work/$run.log" | grep -oE '[0-9.]+s$' || echo '?')
     size=$(podman exec "$name" sh -c "du -sh /home/ec2-user/anaconda3/envs/${env}* | cut -f1")
-    printf '   %-12s install %8s   size %6s\n' "$env" "$seconds" "$size"
+    printf '   %-12s %9s   download %9s   size %6s\n' "$env" "$(seconds "kernels : .* conda_${env}[_a-z0-9]* -+ ")" \
+      "$(seconds "Download into the wheelhouse .* conda_${env}[_a-z0-9]* -+ ")" "$size"
   done
 done

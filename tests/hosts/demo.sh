@@ -14,7 +14,9 @@ export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/tests/hosts/containers.conf}
 
 if ! podman container exists "$name"; then
   echo "starting test host $name (localhost/sagebox-testhost:$suite)"
+  # The tests' wheelhouse: kernels' packages downloaded once serve the demo too.
   podman run --detach --name "$name" --hostname "$name" --privileged --systemd=false \
+    --volume "$root/.cache/pip-testhosts/$suite-user:/var/cache/sagebox-pip" \
     "localhost/sagebox-testhost:$suite" /lib/systemd/systemd >/dev/null
 elif [ "$(podman inspect --format '{{.State.Running}}' "$name")" != true ]; then
   podman start "$name" >/dev/null
@@ -38,7 +40,7 @@ YAML
 } >"$work/vars.yml"
 grep -q -- '- {' "$work/vars.yml" || echo "ca_trust_certificates: []" >"$work/vars.yml"
 # No conda channel is reachable from here: the kernels' environments come from PyPI.
-echo "kernels_provider: venv" >>"$work/vars.yml"
+printf 'kernels_provider: venv\nkernels_pip_wheelhouse: /var/cache/sagebox-pip/wheelhouse\n' >>"$work/vars.yml"
 
 # Wait for systemd in the host to finish booting (its bus comes up first).
 for _ in $(seq 120); do
