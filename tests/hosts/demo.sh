@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # `make demo`: start a local test host (a privileged systemd container from the test-host
-# image), create a notebook instance on it (playbooks/create_notebook_instance.yml), print a
-# presigned URL (playbooks/presign_notebook_instance_url.yml) and open it once to show it works.
+# image, Jupyter's port published on 127.0.0.1), create notebook instance `demo` on it with the
+# four kernels (playbooks/create_notebook_instance.yml, venv provider), print a presigned URL
+# (playbooks/presign_notebook_instance_url.yml) and open it once to show it works.
 # The host stays up for a look around: `podman exec -it sagebox-demo bash`;
 # remove it with `podman rm -f sagebox-demo`.
 set -euo pipefail
+
+started=$SECONDS
+step() { printf '[%02d:%02d] %s\n' $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)) "$*"; }
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 name=${SAGEBOX_DEMO_HOST:-sagebox-demo}
@@ -12,10 +16,18 @@ suite=${SAGEBOX_DEMO_SUITE:-bookworm}
 work=$root/.cache/demo
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/tests/hosts/containers.conf}
 
+port=${SAGEBOX_DEMO_PORT:-8443}
+instance=${SAGEBOX_DEMO_INSTANCE:-demo}
+# A demo host from an older demo, without the published port, is replaced.
+if podman container exists "$name" && [ -z "$(podman port "$name" 8443/tcp 2>/dev/null)" ]; then
+  step "replacing the old demo host $name (it does not publish Jupyter's port)"
+  podman rm -f "$name" >/dev/null
+fi
 if ! podman container exists "$name"; then
-  echo "starting test host $name (localhost/sagebox-testhost:$suite)"
+  step "starting test host $name (localhost/sagebox-testhost:$suite), Jupyter on 127.0.0.1:$port"
   # The tests' wheelhouse: kernels' packages downloaded once serve the demo too.
   podman run --detach --name "$name" --hostname "$name" --privileged --systemd=false \
+    --publish "127.0.0.1:$port:8443" \
     --volume "$root/.cache/pip-testhosts/$suite-user:/var/cache/sagebox-pip" \
     "localhost/sagebox-testhost:$suite" /lib/systemd/systemd >/dev/null
 elif [ "$(podman inspect --format '{{.State.Running}}' "$name")" != true ]; then
@@ -48,11 +60,30 @@ for _ in $(seq 120); do
   case $state in running|degraded) break ;; esac
   sleep 1
 done
-address=$(podman inspect --format '{{.NetworkSettings.IPAddress}}' "$name")
 export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$root/.cache/collections}
+step "creating notebook instance $instance: volume, /tmp, Jupyter, four kernels, samples (minutes; log: $work/create.log)"
+# Progress: each role as Ansible reaches it; the whole output goes to the log.
+set +e
 ansible-playbook -i "$work/inventory.yml" -e "@$work/vars.yml" \
-  -e notebook_instance_name="${SAGEBOX_DEMO_INSTANCE:-demo-nb}" -e notebook_instance_url="$address:8443" \
-  "$root/playbooks/create_notebook_instance.yml"
+  -e notebook_instance_name="$instance" -e notebook_instance_url="127.0.0.1:$port" \
+  "$root/playbooks/create_notebook_instance.yml" 2>&1 | tee "$work/create.log" | {
+  last=""
+  while IFS= read -r line; do
+    case $line in
+      "TASK [sagebox.notebook."*)
+        role=${line#TASK \[sagebox.notebook.}; role=${role%% :*}
+        [ "$role" = "$last" ] || step "  $role"; last=$role ;;
+      *"is InService at"* | *"is Failed"*) step "  ${line#*\"msg\": }" ;;
+    esac
+  done
+}
+created=${PIPESTATUS[0]}
+set -e
+if [ "$created" -ne 0 ]; then
+  tail -n 30 "$work/create.log"
+  step "creating $instance failed (whole log: $work/create.log)"
+  exit "$created"
+fi
 
 presign() {
   ansible-playbook -i "$work/inventory.yml" "$root/playbooks/presign_notebook_instance_url.yml" \
@@ -72,11 +103,13 @@ jar=$(mktemp)
 trap 'rm -f "$jar"' EXIT
 login=$(curl --silent --cacert "$work/instance.crt" --cookie-jar "$jar" --output /dev/null \
   --write-out '%{http_code} -> %{redirect_url}' "$(presign)")
-status=$(curl --silent --cacert "$work/instance.crt" --cookie "$jar" "https://$address:8443/api/status")
+status=$(curl --silent --cacert "$work/instance.crt" --cookie "$jar" "https://127.0.0.1:$port/api/status")
 echo "== a presigned URL opened with curl: $login; /api/status in that session: $status"
 
 echo
-echo "== your presigned URL (valid 5 minutes, once; the certificate is self-signed: $work/instance.crt):"
+step "done"
+echo "== your presigned URL for $instance (valid 5 minutes, once; the certificate is self-signed: $work/instance.crt):"
 presign
 echo
-echo "Look around: podman exec -it $name bash    Remove: podman rm -f $name"
+echo "A new URL: ansible-playbook -i $work/inventory.yml $root/playbooks/presign_notebook_instance_url.yml"
+echo "Look around: podman exec -it $name bash    Stop: podman stop $name    Delete: podman rm -f $name"
