@@ -109,7 +109,8 @@ def check_failure_reason(reason: str) -> str:
 def check_create_request(params: dict) -> None:
     """Check a whole create request, raising RequestError on the first broken constraint."""
     check_name(params["name"])
-    check_volume_size(params.get("volume_size_in_gb", VOLUME_DEFAULT_GB))
+    if params.get("volume_size_in_gb") is not None:
+        check_volume_size(params["volume_size_in_gb"])
     if params.get("lifecycle_config_name"):
         check_name(params["lifecycle_config_name"], "lifecycle_config_name")
     check_repositories(params.get("default_code_repository"), params.get("additional_code_repositories"))
@@ -180,14 +181,33 @@ REQUEST_FIELDS = {
 }
 
 
+# What a create request gets for the fields it leaves out, as SageMaker.
+CREATE_DEFAULTS = {
+    "instance_type": "ml.t3.medium",
+    "volume_size_in_gb": VOLUME_DEFAULT_GB,
+    "root_access": "Enabled",
+    "direct_internet_access": "Enabled",
+}
+
+
 def requested_fields(params: dict) -> dict:
-    """Return the record fields a create request asks for, under SageMaker's names."""
+    """Return the record fields a create request asks for, under SageMaker's names (defaults filled in)."""
     fields = {}
     for option, field in REQUEST_FIELDS.items():
         value = params.get(option)
+        if value is None:
+            value = CREATE_DEFAULTS.get(option)
         if value not in (None, "", []):
             fields[field] = value
     fields["Tags"] = [{"Key": k, "Value": v} for k, v in tags_as_pairs(params.get("tags"))]
+    return fields
+
+
+def given_fields(params: dict) -> dict:
+    """Return the record fields a request names, empty values included (they disassociate in an update)."""
+    fields = {field: params[option] for option, field in REQUEST_FIELDS.items() if params.get(option) is not None}
+    if params.get("tags") is not None:
+        fields["Tags"] = [{"Key": k, "Value": v} for k, v in tags_as_pairs(params["tags"])]
     return fields
 
 
@@ -205,11 +225,11 @@ def new_record(name: str, arn: str, fields: dict, now: float) -> dict:
 
 
 def request_differences(record: dict, fields: dict) -> list:
-    """Return the SageMaker field names whose requested value differs from the record."""
+    """Return the SageMaker field names that a request names with a value other than the record's."""
     return sorted(
-        field for field in set(fields) | {f for f in REQUEST_FIELDS.values() if f in record}
-        if field not in ("Url",) and record.get(field) != fields.get(field)
-        and not (field == "Tags" and not record.get(field) and not fields.get(field))
+        field for field, value in fields.items()
+        if field != "Url" and record.get(field, "" if isinstance(value, str) else []) != value
+        and not (value in ("", [], None) and not record.get(field))
     )
 
 
@@ -225,6 +245,93 @@ def with_status(record: dict, status: str, now: float, reason: str | None = None
         updated["FailureReason"] = check_failure_reason(reason or "unknown failure")
     else:
         updated.pop("FailureReason", None)
+    return updated
+
+
+# Which statuses an instance may move to from which, as SageMaker's API allows them
+# (a build or a start records Pending, then InService or Failed).
+STATUS_FROM = {
+    "Pending": {None, "Pending", "Failed", "Stopped"},
+    "InService": {"Pending", "InService"},
+    "Failed": set(STATUSES),
+    "Stopping": {"InService", "Failed", "Stopping"},
+    "Stopped": {"Stopping", "Updating", "Stopped"},
+    "Updating": {"Stopped", "Updating"},
+    "Deleting": {"Stopped", "Failed", "Deleting"},
+}
+
+# The user's actions (the module's state) and the statuses they may start from.
+ACTION_FROM = {
+    "present": {None, "Pending", "InService", "Failed"},
+    "started": {"Pending", "InService", "Stopped", "Failed"},
+    "stopped": {"InService", "Failed", "Stopping", "Stopped"},
+    "updated": {"Stopped", "Updating"},
+    "absent": {None, "Stopped", "Failed", "Deleting"},
+}
+ACTION_HINTS = {
+    "present": "stop it and use state=updated to change it, or state=started to start it",
+    "started": "wait until it is Stopped, then start it",
+    "stopped": "wait until it is InService or Failed, then stop it",
+    "updated": "stop it first: an update needs the instance Stopped",
+    "absent": "stop it first: only a Stopped or Failed instance can be deleted",
+}
+
+# What UpdateNotebookInstance may change; everything else is fixed at create.
+UPDATABLE_FIELDS = (
+    "InstanceType", "VolumeSizeInGB", "NotebookInstanceLifecycleConfigName", "DefaultCodeRepository",
+    "AdditionalCodeRepositories", "RootAccess",
+)
+
+
+def check_action(name: str, action: str, status: str | None) -> None:
+    """Raise RequestError when the user's `action` is not allowed on an instance in `status`."""
+    if status not in ACTION_FROM[action]:
+        raise RequestError(
+            "notebook instance %r is %s: state=%s is not allowed then; %s"
+            % (name, status or "absent", action, ACTION_HINTS[action])
+        )
+
+
+def check_status_change(name: str, current: str | None, status: str) -> None:
+    """Raise RequestError when an instance may not move from `current` to `status`."""
+    if current not in STATUS_FROM[status]:
+        raise RequestError(
+            "notebook instance %r is %s and cannot become %s (allowed from: %s)"
+            % (name, current or "absent", status, ", ".join(sorted(s or "absent" for s in STATUS_FROM[status])))
+        )
+
+
+def check_update(record: dict, fields: dict) -> dict:
+    """Return the record fields an update request changes; raise RequestError on a field that cannot change."""
+    changes = {}
+    for field, value in fields.items():
+        if value is None or record.get(field) == value or (field == "Tags" and not value and not record.get(field)):
+            continue
+        if value in ("", []) and not record.get(field):
+            continue
+        if field not in UPDATABLE_FIELDS:
+            raise RequestError(
+                "%s cannot be changed once the instance is created (UpdateNotebookInstance changes only %s)"
+                % (field, ", ".join(UPDATABLE_FIELDS))
+            )
+        if field == "VolumeSizeInGB" and value < record.get(field, VOLUME_DEFAULT_GB):
+            raise RequestError(
+                "volume_size_in_gb %d is smaller than the volume's %d GB: a volume only grows"
+                % (value, record[field])
+            )
+        changes[field] = value
+    return changes
+
+
+def updated_record(record: dict, changes: dict, now: float) -> dict:
+    """Return `record` with `changes` applied; empty values disassociate (remove) a field."""
+    updated = dict(record)
+    for field, value in changes.items():
+        if value in ("", []):
+            updated.pop(field, None)
+        else:
+            updated[field] = value
+    updated["LastModifiedTime"] = timestamp(now)
     return updated
 
 

@@ -1,13 +1,13 @@
 #!/usr/bin/python
 # Copyright: sagebox.notebook contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Create a notebook instance on the host and record its status (CreateNotebookInstance)."""
+"""Create, start, stop, update and delete the host's notebook instance, as SageMaker's API does."""
 
 from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: notebook_instance
-short_description: Create a notebook instance on this host, as SageMaker's CreateNotebookInstance
+short_description: Create, start, stop, update or delete the notebook instance on this host
 version_added: 0.1.0
 description:
   - Validates a CreateNotebookInstance request against SageMaker's constraints before touching the host,
@@ -18,8 +18,16 @@ description:
   - The instance starts C(Pending). The C(sagebox.notebook.notebook_instance) role (through the
     C(sagebox.notebook.create_notebook_instance) playbook) builds it and sets O(status) to C(InService) once
     Jupyter answers, or to C(Failed) with O(failure_reason).
-  - A request that differs from the recorded instance in a field that only an update may change fails;
-    updates come with the instance lifecycle.
+  - O(state) picks SageMaker's operation and checks that the instance's status allows it, as SageMaker
+    does. V(present) is CreateNotebookInstance (and re-checks an existing instance), V(started)
+    StartNotebookInstance (Stopped or Failed to C(Pending)), V(stopped) StopNotebookInstance (InService or
+    Failed to C(Stopping)), V(updated) UpdateNotebookInstance (only when C(Stopped); records C(Updating)),
+    V(absent) DeleteNotebookInstance (only when C(Stopped) or C(Failed); removes the record, the resource
+    metadata and the secrets).
+  - The module records the instance and its status only. The C(sagebox.notebook.notebook_instance) role does
+    the work of each operation (its C(start), C(stop), C(update) and C(delete) entry points) and records
+    the status it reaches through O(status).
+  - With V(present), a request that names another value for a recorded field fails: that is an update.
 extends_documentation_fragment:
   - action_common_attributes
 attributes:
@@ -32,6 +40,13 @@ attributes:
   platform:
     platforms: posix
 options:
+  state:
+    description:
+      - The operation, see the description. An instance in a status the operation does not allow
+        (for example V(updated) while C(InService)) fails with the reason and changes nothing.
+    type: str
+    choices: [present, started, stopped, updated, absent]
+    default: present
   name:
     description:
       - The notebook instance name (NotebookInstanceName).
@@ -39,26 +54,31 @@ options:
     type: str
     required: true
   instance_type:
-    description: The instance type (InstanceType). A label here, recorded and returned; the host is what it is.
+    description:
+      - The instance type (InstanceType). A label here, recorded and returned; the host is what it is.
+      - C(ml.t3.medium) when a create leaves it out. Fields left out of V(present) or V(updated) are not compared
+        or changed.
     type: str
-    default: ml.t3.medium
   volume_size_in_gb:
-    description: Size of the ML storage volume in GB (VolumeSizeInGB), 5 to 16384.
+    description:
+      - Size of the ML storage volume in GB (VolumeSizeInGB), 5 to 16384; 5 when a create leaves it out.
+      - An update may only grow it.
     type: int
-    default: 5
   lifecycle_config_name:
-    description: Name of the lifecycle configuration to run (NotebookInstanceLifecycleConfigName).
+    description:
+      - Name of the lifecycle configuration to run (NotebookInstanceLifecycleConfigName).
+      - With V(updated), an empty string disassociates it.
     type: str
   root_access:
-    description: Whether the notebook user may become root (RootAccess).
+    description: Whether the notebook user may become root (RootAccess); C(Enabled) when a create leaves it out.
     type: str
     choices: [Enabled, Disabled]
-    default: Enabled
   direct_internet_access:
-    description: Whether the instance may reach the internet directly (DirectInternetAccess).
+    description:
+      - Whether the instance may reach the internet directly (DirectInternetAccess); C(Enabled) when a create
+        leaves it out. Fixed at create, as on SageMaker.
     type: str
     choices: [Enabled, Disabled]
-    default: Enabled
   subnet_id:
     description: Subnet (SubnetId), recorded as intent.
     type: str
@@ -67,10 +87,12 @@ options:
     type: list
     elements: str
   default_code_repository:
-    description: Default Git repository (DefaultCodeRepository).
+    description: Default Git repository (DefaultCodeRepository). With V(updated), an empty string disassociates it.
     type: str
   additional_code_repositories:
-    description: Up to 3 more Git repositories (AdditionalCodeRepositories).
+    description:
+      - Up to 3 more Git repositories (AdditionalCodeRepositories). With V(updated), the new list replaces the
+        old; an empty list disassociates them.
     type: list
     elements: str
   tags:
@@ -86,11 +108,11 @@ options:
     type: str
   status:
     description:
-      - Record the instance's progress. Set by the C(notebook_instance) role while it builds the instance;
-        leave it unset to create or check an instance.
-      - Left unset, a new instance is C(Pending), and a C(Failed) one goes back to C(Pending) for a retry.
+      - Record the instance's progress, with O(state=present). Set by the C(notebook_instance) role while it
+        carries out an operation; leave it unset otherwise.
+      - Only SageMaker's transitions are allowed (for example C(Stopped) only after C(Stopping) or C(Updating)).
     type: str
-    choices: [Pending, InService, Failed]
+    choices: [Pending, InService, Stopping, Stopped, Failed, Deleting, Updating]
   failure_reason:
     description: Why the instance failed (FailureReason), with O(status=Failed). Cut to 1024 characters.
     type: str
@@ -128,20 +150,27 @@ EXAMPLES = r"""
     tags:
       team: vision
 
-- name: Record that the instance is serving
+- name: Grow the volume of the stopped instance and disable root access
   sagebox.notebook.notebook_instance:
     name: research-nb
-    status: InService
+    state: updated
+    volume_size_in_gb: 100
+    root_access: Disabled
+
+- name: Delete the stopped instance
+  sagebox.notebook.notebook_instance:
+    name: research-nb
+    state: absent
 """
 
 RETURN = r"""
 notebook_instance_arn:
-  description: The instance's ARN-like id.
+  description: The instance's ARN-like id (empty when there is no instance).
   returned: success
   type: str
   sample: arn:sagebox:sagemaker:local:493027661054:notebook-instance/research-nb
 notebook_instance:
-  description: The instance as DescribeNotebookInstance gives it (empty fields left out).
+  description: The instance as DescribeNotebookInstance gives it (empty fields left out; empty after a delete).
   returned: success
   type: dict
   sample:
@@ -186,31 +215,63 @@ class NotebookInstance:
         except OSError:
             return nb.account_id(os.uname().nodename)
 
-    def wanted_record(self, before: dict | None, now: float) -> dict:
+    def created_record(self, now: float) -> dict:
         name = self.params["name"]
-        fields = nb.requested_fields(self.params)
-        if before is None:
-            record = nb.new_record(name, nb.instance_arn(name, self.params["region"], self.account()), fields, now)
-        else:
-            if before["NotebookInstanceName"] != name:
-                self.fail(
-                    "name %r: this host already holds notebook instance %r, and a host holds one notebook instance"
-                    % (name, before["NotebookInstanceName"])
-                )
-            differences = nb.request_differences(before, fields)
-            if differences:
-                self.fail(
-                    "notebook instance %r exists with other %s: changing them is an update, which needs the "
-                    "instance Stopped" % (name, ", ".join(differences)),
-                    differences={f: {"recorded": before.get(f), "requested": fields.get(f)} for f in differences},
-                )
-            record = dict(before)
-            if fields.get("Url") and record.get("Url") != fields["Url"]:
-                record["Url"] = fields["Url"]
-        status = self.params["status"]
-        if status is None:
-            status = "Pending" if record["NotebookInstanceStatus"] == "Failed" else record["NotebookInstanceStatus"]
+        arn = nb.instance_arn(name, self.params["region"], self.account())
+        return nb.new_record(name, arn, nb.requested_fields(self.params), now)
+
+    def converged_record(self, before: dict) -> dict:
+        """The record for state=present on an existing instance: what it asks must be what it has."""
+        fields = nb.given_fields(self.params)
+        differences = nb.request_differences(before, fields)
+        if differences:
+            self.fail(
+                "notebook instance %r exists with other %s: changing them is an update (state=updated), which "
+                "needs the instance Stopped" % (self.params["name"], ", ".join(differences)),
+                differences={f: {"recorded": before.get(f), "requested": fields.get(f)} for f in differences},
+            )
+        record = dict(before)
+        if fields.get("Url") and record.get("Url") != fields["Url"]:
+            record["Url"] = fields["Url"]
+        return record
+
+    def wanted_record(self, before: dict | None, now: float) -> dict | None:
+        """The record the request asks for (None: no instance), after checking the request is allowed now."""
+        name, state, status = self.params["name"], self.params["state"], self.params["status"]
+        current = before["NotebookInstanceStatus"] if before else None
+        if before is not None and before["NotebookInstanceName"] != name:
+            self.fail(
+                "name %r: this host already holds notebook instance %r, and a host holds one notebook instance"
+                % (name, before["NotebookInstanceName"])
+            )
+        try:
+            if status is not None:
+                # The roles record their progress (a build, a start, a stop, an update, a delete).
+                nb.check_status_change(name, current, status)
+            else:
+                nb.check_action(name, state, current)
+                status = self.status_for(state, current)
+            if state == "absent":
+                return None
+            if state == "updated":
+                changes = nb.check_update(before, nb.given_fields(self.params))
+                record = nb.updated_record(before, changes, now) if changes else dict(before)
+                if changes:
+                    status = "Updating"
+            else:
+                record = self.created_record(now) if before is None else self.converged_record(before)
+        except nb.RequestError as exc:
+            self.fail(str(exc))
         return nb.with_status(record, status, now, self.params["failure_reason"])
+
+    @staticmethod
+    def status_for(state: str, current: str | None) -> str:
+        """The status a user's action leads to from `current` (the roles carry it on from there)."""
+        if state in ("present", "started"):
+            return "Pending" if current in (None, "Failed", "Stopped") else current
+        if state == "stopped":
+            return "Stopping" if current in ("InService", "Failed") else current
+        return current or "Pending"
 
     def ensure_secrets(self) -> None:
         for secret in SECRET_FILES:
@@ -234,28 +295,42 @@ class NotebookInstance:
                 nb.write_private_file(path, content, mode=0o644)
                 os.chmod(os.path.dirname(path), 0o755)
 
+    def remove(self) -> None:
+        """Delete the record, the resource metadata and the secrets."""
+        paths = [self.params["record_path"], self.params["metadata_path"]]
+        paths += [os.path.join(self.params["secrets_dir"], secret) for secret in SECRET_FILES]
+        for path in paths:
+            if os.path.exists(path):
+                self.changed = True
+                if not self.module.check_mode:
+                    os.unlink(path)
+
     def run(self) -> None:
         try:
             nb.check_create_request(self.params)
         except nb.RequestError as exc:
             self.fail(str(exc))
-        if self.params["status"] == "Failed" and not self.params["failure_reason"]:
-            self.fail("status Failed needs a failure_reason")
+        if self.params["status"] is not None and self.params["state"] != "present":
+            self.fail("status %r is recorded with state=present only, not state=%s"
+                      % (self.params["status"], self.params["state"]))
         before = nb.load_record(self.params["record_path"])
         after = self.wanted_record(before, time.time())
-        if after != before:
-            self.changed = True
-            if not self.module.check_mode:
-                nb.save_record(after, self.params["record_path"])
-        self.ensure_secrets()
-        self.ensure_metadata(after)
+        if after is None:
+            self.remove()
+        else:
+            if after != before:
+                self.changed = True
+                if not self.module.check_mode:
+                    nb.save_record(after, self.params["record_path"])
+            self.ensure_secrets()
+            self.ensure_metadata(after)
         result = {
             "changed": self.changed,
-            "notebook_instance_arn": after["NotebookInstanceArn"],
-            "notebook_instance": nb.describe(after),
+            "notebook_instance_arn": (after or before or {}).get("NotebookInstanceArn", ""),
+            "notebook_instance": nb.describe(after or {}),
         }
         if self.module._diff:
-            result["diff"] = {"before": nb.describe(before or {}), "after": nb.describe(after)}
+            result["diff"] = {"before": nb.describe(before or {}), "after": nb.describe(after or {})}
         self.module.exit_json(**result)
 
 
@@ -263,11 +338,13 @@ def main() -> None:
     module = AnsibleModule(
         argument_spec={
             "name": {"type": "str", "required": True},
-            "instance_type": {"type": "str", "default": "ml.t3.medium"},
-            "volume_size_in_gb": {"type": "int", "default": 5},
+            "state": {"type": "str", "choices": ["present", "started", "stopped", "updated", "absent"],
+                      "default": "present"},
+            "instance_type": {"type": "str"},
+            "volume_size_in_gb": {"type": "int"},
             "lifecycle_config_name": {"type": "str"},
-            "root_access": {"type": "str", "choices": ["Enabled", "Disabled"], "default": "Enabled"},
-            "direct_internet_access": {"type": "str", "choices": ["Enabled", "Disabled"], "default": "Enabled"},
+            "root_access": {"type": "str", "choices": ["Enabled", "Disabled"]},
+            "direct_internet_access": {"type": "str", "choices": ["Enabled", "Disabled"]},
             "subnet_id": {"type": "str"},
             "security_group_ids": {"type": "list", "elements": "str"},
             "default_code_repository": {"type": "str"},
@@ -275,7 +352,7 @@ def main() -> None:
             "tags": {"type": "raw"},
             "platform_identifier": {"type": "str"},
             "url": {"type": "str"},
-            "status": {"type": "str", "choices": ["Pending", "InService", "Failed"]},
+            "status": {"type": "str", "choices": list(nb.STATUSES)},
             "failure_reason": {"type": "str"},
             "region": {"type": "str", "default": "local"},
             "record_path": {"type": "path", "default": nb.RECORD_PATH},

@@ -79,6 +79,124 @@ def test_changed_request_is_an_update(run_module, paths):
     assert failed and "VolumeSizeInGB" in result["msg"] and "Stopped" in result["msg"]
 
 
+def status_of(result):
+    return result["notebook_instance"]["NotebookInstanceStatus"]
+
+
+def serving(run_module, paths, **args):
+    run_module(notebook_instance, dict(paths, name="nb-1", **args))
+    return run_module(notebook_instance, dict(paths, name="nb-1", status="InService"))[1]
+
+
+def test_stop_start_cycle(run_module, paths):
+    serving(run_module, paths)
+    stopping = run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))[1]
+    assert stopping["changed"] and status_of(stopping) == "Stopping"
+    stopped = run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))[1]
+    assert status_of(stopped) == "Stopped"
+    again = run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))[1]
+    assert not again["changed"] and status_of(again) == "Stopped"
+    starting = run_module(notebook_instance, dict(paths, name="nb-1", state="started"))[1]
+    assert starting["changed"] and status_of(starting) == "Pending"
+    served = run_module(notebook_instance, dict(paths, name="nb-1", status="InService"))[1]
+    assert status_of(served) == "InService"
+    noop = run_module(notebook_instance, dict(paths, name="nb-1", state="started"))[1]
+    assert not noop["changed"]
+
+
+def test_update_only_when_stopped(run_module, paths):
+    serving(run_module, paths)
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", state="updated", volume_size_in_gb=8))
+    assert failed and "is InService: state=updated is not allowed" in result["msg"] and "Stopped" in result["msg"]
+    run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
+    run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))
+    updating = run_module(notebook_instance, dict(
+        paths, name="nb-1", state="updated", volume_size_in_gb=8, root_access="Disabled", instance_type="ml.c5.xlarge",
+        additional_code_repositories=["https://git.example/a.git"]))[1]
+    described = updating["notebook_instance"]
+    assert updating["changed"] and described["NotebookInstanceStatus"] == "Updating"
+    assert described["VolumeSizeInGB"] == 8 and described["RootAccess"] == "Disabled"
+    assert described["InstanceType"] == "ml.c5.xlarge"
+    stopped = run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))[1]
+    assert status_of(stopped) == "Stopped"
+    same = run_module(notebook_instance, dict(paths, name="nb-1", state="updated", volume_size_in_gb=8))[1]
+    assert not same["changed"] and status_of(same) == "Stopped"
+    dropped = run_module(notebook_instance, dict(paths, name="nb-1", state="updated", additional_code_repositories=[]))
+    assert "AdditionalCodeRepositories" not in dropped[1]["notebook_instance"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"volume_size_in_gb": 6}, "volume_size_in_gb 6 is smaller than the volume's 7 GB: a volume only grows"),
+        ({"direct_internet_access": "Disabled"}, "DirectInternetAccess cannot be changed once the instance is created"),
+        ({"subnet_id": "subnet-1"}, "SubnetId cannot be changed"),
+    ],
+)
+def test_bad_updates_are_refused(run_module, paths, args, message):
+    serving(run_module, paths, volume_size_in_gb=7)
+    run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
+    run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))
+    before = open(paths["record_path"], encoding="utf-8").read()
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", state="updated", **args))
+    assert failed and message in result["msg"]
+    assert open(paths["record_path"], encoding="utf-8").read() == before
+
+
+def test_delete_only_when_stopped_or_failed(run_module, paths):
+    serving(run_module, paths)
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", state="absent"))
+    assert failed and "is InService: state=absent is not allowed" in result["msg"]
+    assert os.path.exists(paths["record_path"])
+    run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
+    run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))
+    deleting = run_module(notebook_instance, dict(paths, name="nb-1", status="Deleting"))[1]
+    assert status_of(deleting) == "Deleting"
+    gone = run_module(notebook_instance, dict(paths, name="nb-1", state="absent", _ansible_diff=True))[1]
+    assert gone["changed"] and gone["notebook_instance"] == {} and gone["diff"]["after"] == {}
+    assert not any(os.path.exists(p) for p in (paths["record_path"], paths["metadata_path"]))
+    assert not os.listdir(paths["secrets_dir"])
+    again = run_module(notebook_instance, dict(paths, name="nb-1", state="absent"))[1]
+    assert not again["changed"]
+
+
+def test_failed_instance_can_be_deleted_and_started(run_module, paths):
+    run_module(notebook_instance, dict(paths, name="nb-1"))
+    run_module(notebook_instance, dict(paths, name="nb-1", status="Failed", failure_reason="OnStart timed out"))
+    started = run_module(notebook_instance, dict(paths, name="nb-1", state="started"))[1]
+    assert status_of(started) == "Pending" and "FailureReason" not in started["notebook_instance"]
+    run_module(notebook_instance, dict(paths, name="nb-1", status="Failed", failure_reason="again"))
+    gone = run_module(notebook_instance, dict(paths, name="nb-1", state="absent"))[1]
+    assert gone["changed"] and not os.path.exists(paths["record_path"])
+
+
+@pytest.mark.parametrize(
+    ("status", "args", "message"),
+    [
+        ("Pending", {"state": "stopped"}, "is Pending: state=stopped is not allowed"),
+        ("Pending", {"status": "Stopped"}, "is Pending and cannot become Stopped"),
+        ("InService", {"status": "Updating"}, "is InService and cannot become Updating"),
+        ("InService", {"state": "stopped", "status": "Stopped"}, "status 'Stopped' is recorded with state=present"),
+    ],
+)
+def test_transitions_outside_sagemakers_rules_are_refused(run_module, paths, status, args, message):
+    run_module(notebook_instance, dict(paths, name="nb-1"))
+    if status == "InService":
+        run_module(notebook_instance, dict(paths, name="nb-1", status="InService"))
+    before = open(paths["record_path"], encoding="utf-8").read()
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", **args))
+    assert failed and message in result["msg"]
+    assert open(paths["record_path"], encoding="utf-8").read() == before
+
+
+def test_stopped_instance_is_not_recreated(run_module, paths):
+    serving(run_module, paths)
+    run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
+    run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1"))
+    assert failed and "is Stopped: state=present is not allowed" in result["msg"] and "state=started" in result["msg"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -12,6 +12,7 @@ from ansible_collections.sagebox.notebook.plugins.modules import notebook_instan
 
 @pytest.fixture
 def instance(run_module, paths):
+    run_module(notebook_instance, dict(paths, name="nb-1", url="nb.example:8443"))
     run_module(notebook_instance, dict(paths, name="nb-1", url="nb.example:8443", status="InService"))
     with open(os.path.join(paths["secrets_dir"], "signing-key"), "rb") as handle:
         return handle.read().strip()
