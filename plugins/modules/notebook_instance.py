@@ -132,6 +132,12 @@ options:
     description: Directory of the instance's secrets (C(signing-key), C(cookie-secret)).
     type: path
     default: /etc/sagebox/notebook-instance
+  lifecycle_configs_dir:
+    description:
+      - Where lifecycle configurations are kept (M(sagebox.notebook.notebook_instance_lifecycle_config)).
+        A create or update naming one that does not exist there fails.
+    type: path
+    default: /etc/sagebox/lifecycle-configs
 notes:
   - The ARN has the stable form C(arn:sagebox:sagemaker:<region>:<account>:notebook-instance/<lower-case name>),
     where C(<account>) is a 12-digit number derived from the host's C(/etc/machine-id).
@@ -313,6 +319,11 @@ class NotebookInstance:
         if self.params["status"] is not None and self.params["state"] != "present":
             self.fail("status %r is recorded with state=present only, not state=%s"
                       % (self.params["status"], self.params["state"]))
+        config = self.params["lifecycle_config_name"]
+        if config and self.params["state"] in ("present", "updated") and self.params["status"] is None:
+            if not os.path.exists(os.path.join(self.params["lifecycle_configs_dir"], config, "config.json")):
+                self.fail("lifecycle_config_name %r: no such lifecycle configuration on this host (create it with "
+                          "sagebox.notebook.notebook_instance_lifecycle_config first)" % config)
         before = nb.load_record(self.params["record_path"])
         after = self.wanted_record(before, time.time())
         if after is None:
@@ -358,6 +369,7 @@ def main() -> None:
             "record_path": {"type": "path", "default": nb.RECORD_PATH},
             "metadata_path": {"type": "path", "default": nb.METADATA_PATH},
             "secrets_dir": {"type": "path", "default": nb.SECRETS_DIR},
+            "lifecycle_configs_dir": {"type": "path", "default": "/etc/sagebox/lifecycle-configs"},
         },
         required_if=[("status", "Failed", ["failure_reason"])],
         supports_check_mode=True,

@@ -25,4 +25,5 @@ def paths(tmp_path):
         "record_path": str(tmp_path / "lib" / "notebook-instance.json"),
         "metadata_path": str(tmp_path / "ml" / "metadata" / "resource-metadata.json"),
         "secrets_dir": str(tmp_path / "secrets"),
+        "lifecycle_configs_dir": str(tmp_path / "lifecycle-configs"),
     }

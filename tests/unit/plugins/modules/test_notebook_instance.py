@@ -215,3 +215,9 @@ def test_bad_input_fails_and_leaves_the_host_unchanged(run_module, paths, args, 
     failed, result = run_module(notebook_instance, dict(paths, **args))
     assert failed and message in result["msg"]
     assert not any(os.path.exists(p) for p in paths.values())
+
+
+def test_missing_lifecycle_config_is_refused(run_module, paths):
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", lifecycle_config_name="nope"))
+    assert failed and "lifecycle_config_name 'nope': no such lifecycle configuration" in result["msg"]
+    assert not os.path.exists(paths["record_path"])
