@@ -112,4 +112,6 @@ echo "== your presigned URL for $instance (valid 5 minutes, once; the certificat
 presign
 echo
 echo "A new URL: ansible-playbook -i $work/inventory.yml $root/playbooks/presign_notebook_instance_url.yml"
-echo "Look around: podman exec -it $name bash    Stop: podman stop $name    Delete: podman rm -f $name"
+echo "Stop, start or delete the instance (as SageMaker would), same form:"
+echo "  ansible-playbook -i $work/inventory.yml $root/playbooks/{stop,start,delete}_notebook_instance.yml -e notebook_instance_name=$instance"
+echo "Look around: podman exec -it $name bash    Remove the test host: podman rm -f $name"

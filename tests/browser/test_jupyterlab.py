@@ -1,0 +1,120 @@
+"""The demo instance in a real browser: headless Chromium from Debian (/usr/bin/chromium) through Selenium.
+
+Run by `make browser` (part of `make test`) after `make demo`. A presigned URL opens JupyterLab,
+whose launcher lists the four kernels and whose file browser shows the sample folder; a sample
+notebook opens and a cell runs on its kernel; the same URL opened again shows the page that asks
+for a new one. Screenshots go to test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+import subprocess
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+DEMO = ROOT / ".cache" / "demo"
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = os.environ.get("SAGEBOX_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("SAGEBOX_CHROMEDRIVER", "/usr/bin/chromedriver")
+KERNELS = ("Python 3", "TensorFlow", "MXNet", "PySpark")
+SAMPLE = "1-digits-explore-and-preprocess.ipynb"
+WAIT = 120  # seconds for any one thing to show up
+
+
+def presigned_url() -> str:
+    """A fresh presigned URL for the demo instance, from the presign playbook."""
+    inventory = DEMO / "inventory.yml"
+    if not inventory.exists():
+        pytest.fail("no demo instance: run `make demo` first (%s is missing)" % inventory)
+    out = subprocess.run(
+        ["ansible-playbook", "-i", str(inventory), str(ROOT / "playbooks" / "presign_notebook_instance_url.yml")],
+        check=True, capture_output=True, text=True, timeout=300,
+    ).stdout
+    match = re.search(r"https://[^ \"]*authToken=[^ \"]*", out)
+    assert match, "the presign playbook printed no URL:\n" + out
+    return match.group(0)
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,960",
+                     "--no-proxy-server", "--ignore-certificate-errors"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(WAIT)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def shot(driver, name: str) -> None:
+    driver.save_screenshot(str(ARTIFACTS / name))
+
+
+def wait_for(driver, css: str, timeout: int = WAIT):
+    return WebDriverWait(driver, timeout).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
+
+
+def listing_item(driver, name: str):
+    """The file browser entry called `name`, once it is listed."""
+    def find(d):
+        matches = [item for item in d.find_elements(By.CSS_SELECTOR, ".jp-DirListing-item") if name in item.text]
+        return matches[0] if matches else False
+    return WebDriverWait(driver, WAIT).until(find)
+
+
+def test_presigned_url_opens_jupyterlab_with_kernels_samples_and_a_running_cell(browser):
+    url = presigned_url()
+    browser.get(url)
+
+    # The launcher: one notebook card per kernel.
+    wait_for(browser, ".jp-LauncherCard")
+    WebDriverWait(browser, WAIT).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, ".jp-Launcher-section .jp-LauncherCard")) >= len(KERNELS)
+    )
+    notebook_cards = [
+        card.text.strip() for card in browser.find_elements(
+            By.CSS_SELECTOR, ".jp-Launcher-section[data-category='Notebook'] .jp-LauncherCard, "
+                             ".jp-LauncherCard[data-category='Notebook']")
+    ]
+    shot(browser, "1-launcher.png")
+    for kernel in KERNELS:
+        assert any(label.startswith(kernel) for label in notebook_cards), (kernel, notebook_cards)
+    assert len(notebook_cards) == len(KERNELS), notebook_cards
+
+    # The sample folder in the file browser; open it and a sample notebook.
+    folder = listing_item(browser, "sample_notebooks")
+    shot(browser, "2-file-browser.png")
+    ActionChains(browser).double_click(folder).perform()
+    ActionChains(browser).double_click(listing_item(browser, SAMPLE)).perform()
+
+    # Run its first code cell on its kernel and wait for the execution count.
+    wait_for(browser, ".jp-NotebookPanel .jp-CodeCell .jp-InputArea-editor")
+    cell = browser.find_element(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell .jp-InputArea-editor")
+    cell.click()
+    ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
+    WebDriverWait(browser, WAIT).until(
+        lambda d: re.search(r"\[\s*1\s*\]", d.find_element(
+            By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt").text or "")
+    )
+    shot(browser, "3-sample-notebook-cell-run.png")
+
+    # The same URL again, in a fresh session: refused, asking for a new one.
+    browser.delete_all_cookies()
+    browser.get(url)
+    body = wait_for(browser, "body").text
+    shot(browser, "4-url-used-again.png")
+    assert "This URL cannot be used" in body and "Request a new presigned URL" in body, body
