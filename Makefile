@@ -68,7 +68,13 @@ $(COLLECTION_LINK):
 demo: setup
 	@tests/hosts/demo.sh
 
-test: lint sanity unit ee molecule browser
+# The scenarios that build the four kernels share a lane with the browser test (they fill and
+# read the same wheelhouse); the others run in the second lane.
+HEAVY := kernels sample_notebooks
+test: lint sanity unit ee setup
+	@tests/run-lanes.sh \
+	  "$(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(HEAVY),$(SCENARIOS))' && $(MAKE) --no-print-directory browser" \
+	  "$(MAKE) --no-print-directory molecule SCENARIOS='$(filter-out $(HEAVY),$(SCENARIOS))'"
 	@echo "make test: every check passed"
 
 # --- checks ------------------------------------------------------------------
