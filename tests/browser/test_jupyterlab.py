@@ -71,7 +71,10 @@ def wait_for(driver, css: str, timeout: int = WAIT):
 def listing_item(driver, name: str):
     """The file browser entry called `name`, once it is listed."""
     def find(d):
-        matches = [item for item in d.find_elements(By.CSS_SELECTOR, ".jp-DirListing-item") if name in item.text]
+        matches = [
+            item for item in d.find_elements(By.CSS_SELECTOR, ".jp-DirListing-item .jp-DirListing-itemText")
+            if (item.get_attribute("textContent") or "").strip() == name and item.is_displayed()
+        ]
         return matches[0] if matches else False
     return WebDriverWait(driver, WAIT).until(find)
 
@@ -79,6 +82,9 @@ def listing_item(driver, name: str):
 def test_presigned_url_opens_jupyterlab_with_kernels_samples_and_a_running_cell(browser):
     url = presigned_url()
     browser.get(url)
+    # Signed in: start from JupyterLab's default layout, whatever an earlier session left open.
+    wait_for(browser, ".jp-LabShell")
+    browser.get(url.split("?")[0].rstrip("/") + "/lab?reset")
 
     # The launcher: one notebook card per kernel.
     wait_for(browser, ".jp-LauncherCard")
@@ -86,28 +92,29 @@ def test_presigned_url_opens_jupyterlab_with_kernels_samples_and_a_running_cell(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, ".jp-Launcher-section .jp-LauncherCard")) >= len(KERNELS)
     )
     notebook_cards = [
-        card.text.strip() for card in browser.find_elements(
-            By.CSS_SELECTOR, ".jp-Launcher-section[data-category='Notebook'] .jp-LauncherCard, "
-                             ".jp-LauncherCard[data-category='Notebook']")
+        label.text.strip() for label in browser.find_elements(
+            By.CSS_SELECTOR, ".jp-LauncherCard[data-category='Notebook'] .jp-LauncherCard-label")
     ]
     shot(browser, "1-launcher.png")
     for kernel in KERNELS:
         assert any(label.startswith(kernel) for label in notebook_cards), (kernel, notebook_cards)
     assert len(notebook_cards) == len(KERNELS), notebook_cards
 
-    # The sample folder in the file browser; open it and a sample notebook.
+    # The sample folder in the file browser (at the notebook directory); open it and a sample notebook.
+    browser.find_element(By.CSS_SELECTOR, ".jp-BreadCrumbs-home").click()
     folder = listing_item(browser, "sample_notebooks")
     shot(browser, "2-file-browser.png")
     ActionChains(browser).double_click(folder).perform()
     ActionChains(browser).double_click(listing_item(browser, SAMPLE)).perform()
 
-    # Run its first code cell on its kernel and wait for the execution count.
+    # Run its first code cell on its kernel and wait for an execution count (the kernel may be one an
+    # earlier session started, so not necessarily 1).
     wait_for(browser, ".jp-NotebookPanel .jp-CodeCell .jp-InputArea-editor")
     cell = browser.find_element(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell .jp-InputArea-editor")
     cell.click()
     ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
     WebDriverWait(browser, WAIT).until(
-        lambda d: re.search(r"\[\s*1\s*\]", d.find_element(
+        lambda d: re.search(r"\[\s*[0-9]+\s*\]", d.find_element(
             By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt").text or "")
     )
     shot(browser, "3-sample-notebook-cell-run.png")
