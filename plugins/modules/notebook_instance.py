@@ -253,6 +253,9 @@ class NotebookInstance:
         try:
             if status is not None:
                 # The roles record their progress (a build, a start, a stop, an update, a delete).
+                # In check mode the create earlier in the same run recorded nothing: it would be Pending.
+                if current is None and self.module.check_mode:
+                    current = "Pending"
                 nb.check_status_change(name, current, status)
             else:
                 nb.check_action(name, state, current)

@@ -13,8 +13,13 @@ description:
   - SageMaker's DescribeNotebookInstanceLifecycleConfig (with O(name)) and ListNotebookInstanceLifecycleConfigs.
 extends_documentation_fragment:
   - action_common_attributes
-  - action_common_attributes.info_module
 attributes:
+  check_mode:
+    support: full
+    details: Reads only.
+  diff_mode:
+    support: N/A
+    details: Reads only.
   platform:
     platforms: posix
 options:
