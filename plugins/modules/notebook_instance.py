@@ -27,7 +27,7 @@ description:
   - The module records the instance and its status only. The C(sagebox.notebook.notebook_instance) role does
     the work of each operation (its C(start), C(stop), C(update) and C(delete) entry points) and records
     the status it reaches through O(status).
-  - With V(present), a request that names another value for a recorded field fails: that is an update.
+  - With V(present), a request that names another value for a recorded field fails, as that is an update.
 extends_documentation_fragment:
   - action_common_attributes
 attributes:
