@@ -13,6 +13,8 @@ then redirects to JupyterLab. There is no other way in: no Jupyter token, no pas
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import html
 import ipaddress
@@ -30,6 +32,8 @@ from traitlets import Int, Unicode
 
 ISSUER = "sagebox.notebook"
 SESSION_MAX_SECONDS = 43200
+# A presigned URL's token is a few hundred characters; anything far longer is refused unread.
+TOKEN_MAX_LENGTH = 4096
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "iat", "nbf", "exp", "jti", "sess"]
 
 PAGE = """<!DOCTYPE html>
@@ -37,6 +41,15 @@ PAGE = """<!DOCTYPE html>
 <style>body{{font-family:sans-serif;max-width:40em;margin:4em auto;color:#222}}</style></head>
 <body><h1>{title}</h1><p>{message}</p></body></html>
 """
+
+
+def _canonical_base64url(segment: str) -> bool:
+    """Whether `segment` is unpadded base64url exactly as its bytes encode."""
+    try:
+        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except (ValueError, binascii.Error):
+        return False
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") == segment
 
 
 class TokenRefused(Exception):
@@ -139,6 +152,12 @@ class PresignedUrlIdentityProvider(IdentityProvider):
 
     def check_token(self, token: str, client_ip: str) -> dict:
         """Return the claims of a token that opens this instance now, from client_ip; else raise TokenRefused."""
+        if len(token) > TOKEN_MAX_LENGTH:
+            raise TokenRefused("This URL is not valid for this notebook instance (its token is too long).")
+        # One spelling per token: base64 that decodes leniently (spare bits, stray characters) is refused,
+        # so no altered URL can stand for a valid one.
+        if not all(_canonical_base64url(part) for part in token.split(".")):
+            raise TokenRefused("This URL is not valid for this notebook instance (malformed token).")
         try:
             claims = jwt.decode(
                 token,

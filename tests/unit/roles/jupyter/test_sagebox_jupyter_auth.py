@@ -105,6 +105,25 @@ def test_tampered_or_foreign_tokens_fail(provider):
         provider.check_token(header + "." + payload[:-2] + "AA." + signature, "10.0.0.5")
 
 
+def test_other_spelling_of_a_valid_token_fails(provider):
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    token = _token()
+    # The signature's last character has spare bits: flipping one decodes to the same signature.
+    respelled = token[:-1] + alphabet[alphabet.index(token[-1]) ^ 1]
+    with pytest.raises(auth.TokenRefused, match="malformed"):
+        provider.check_token(respelled, "10.0.0.5")
+    with pytest.raises(auth.TokenRefused, match="malformed"):
+        provider.check_token(token[:20] + "!" + token[20:], "10.0.0.5")
+    provider.check_token(token, "10.0.0.5")
+
+
+def test_oversized_token_fails_even_when_signed(provider):
+    claims = pt.make_claims("nb-1", NOW, 1800)
+    claims["padding"] = "x" * 5000
+    with pytest.raises(auth.TokenRefused, match="too long"):
+        provider.check_token(pt.encode(claims, KEY), "10.0.0.5")
+
+
 def test_source_cidrs(provider):
     provider.check_token(_token(cidrs=["10.0.0.0/8"]), "10.1.2.3")
     provider.check_token(_token(cidrs=["10.0.0.0/8"]), "::ffff:10.1.2.3")
