@@ -151,7 +151,7 @@ class Server:
     def status(self, token: str) -> int:
         """The status the front door answers for a URL with this token (302 opens a session)."""
         path = "/?authToken=" + urllib.parse.quote(token, safe="")
-        for attempt in range(3):
+        for attempt in range(10):
             try:
                 if self.connection is None:
                     self.connection = http.client.HTTPSConnection(self.host, self.port, timeout=30, context=self.context)
@@ -166,8 +166,9 @@ class Server:
                 if self.connection is not None:
                     self.connection.close()
                 self.connection = None
-                if attempt == 2:
+                if attempt == 9:
                     raise
+                time.sleep(1)  # a restarting server; bounded by the attempts
         raise AssertionError("unreachable")
 
 
