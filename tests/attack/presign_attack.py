@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
+import hmac
 import http.client
 import json
 import random
@@ -74,8 +76,6 @@ class Forge:
         return jwt.encode(claims or self.claims(), key or self.key, algorithm=alg, headers=header)
 
     def raw(self, header: dict, payload: bytes, key: bytes | None = None, digest="sha256") -> str:
-        import hashlib
-        import hmac
         signing_input = b64(compact(header)) + "." + b64(payload)
         signature = hmac.new(key or self.key, signing_input.encode(), getattr(hashlib, digest)).digest()
         return signing_input + "." + b64(signature)
@@ -124,7 +124,7 @@ class Forge:
             return self.token(self.claims(pad="A" * rng.choice([rng.randrange(4200, 30000), 70000])))
         if kind == "malformed base64":
             token = list(self.token())
-            for _ in range(rng.randrange(1, 4)):
+            for _insert in range(rng.randrange(1, 4)):
                 token.insert(rng.randrange(len(token)), rng.choice("!*%$#~ é\u00ff/+="))
             return "".join(token)
         if kind == "malformed JSON":
@@ -133,8 +133,6 @@ class Forge:
                 return self.raw({"alg": "HS256", "typ": "JWT"}, payload)
             header_body = rng.choice([b"not json", b"[]", b"{", b"null"])
             signing_input = b64(header_body) + "." + b64(compact(self.claims()))
-            import hashlib
-            import hmac
             return signing_input + "." + b64(hmac.new(self.key, signing_input.encode(), hashlib.sha256).digest())
         raise ValueError(kind)
 
@@ -216,17 +214,17 @@ def main() -> int:
     for kind, count in KIND_COUNTS.items():
         if kind == "replayed":
             continue
-        for _ in range(count):
+        for _token in range(count):
             bad(kind, forge.bad(kind))
 
     # Valid URLs: each opens a session once; then it (and only it) is replayed.
     valid_once = 0
     replays_per_token = KIND_COUNTS["replayed"] // VALID
-    for _ in range(VALID):
+    for _valid in range(VALID):
         token = forge.token()
         if server.status(token) == 302:
             valid_once += 1
-        for _ in range(replays_per_token):
+        for _replay in range(replays_per_token):
             bad("replayed", token)
     report.update(valid_sent=VALID, valid_accepted_once=valid_once, seconds=round(time.monotonic() - started, 1))
     print(json.dumps(report, indent=2, sort_keys=True))
