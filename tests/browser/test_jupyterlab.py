@@ -15,6 +15,7 @@ import subprocess
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import ElementNotInteractableException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -79,6 +80,24 @@ def listing_item(driver, name: str):
     return WebDriverWait(driver, WAIT).until(find)
 
 
+def select_first_code_cell(driver) -> bool:
+    """Click the first code cell of the open notebook once JupyterLab has laid it out and can take the click."""
+    cells = [cell for cell in driver.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt")
+             if cell.is_displayed()]
+    if not cells:
+        return False
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", cells[0])
+    cells[0].click()
+    return True
+
+
+@pytest.fixture(autouse=True)
+def screenshot_on_failure(request, browser):
+    yield
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        shot(browser, "failure.png")
+
+
 def test_presigned_url_opens_jupyterlab_with_kernels_samples_and_a_running_cell(browser):
     url = presigned_url()
     browser.get(url)
@@ -109,9 +128,8 @@ def test_presigned_url_opens_jupyterlab_with_kernels_samples_and_a_running_cell(
 
     # Run its first code cell on its kernel and wait for an execution count (the kernel may be one an
     # earlier session started, so not necessarily 1).
-    wait_for(browser, ".jp-NotebookPanel .jp-CodeCell .jp-InputArea-editor")
-    cell = browser.find_element(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell .jp-InputArea-editor")
-    cell.click()
+    WebDriverWait(browser, WAIT, ignored_exceptions=(ElementNotInteractableException,
+                                                     StaleElementReferenceException)).until(select_first_code_cell)
     ActionChains(browser).key_down(Keys.SHIFT).send_keys(Keys.ENTER).key_up(Keys.SHIFT).perform()
     WebDriverWait(browser, WAIT).until(
         lambda d: re.search(r"\[\s*[0-9]+\s*\]", d.find_element(
