@@ -123,6 +123,15 @@ def account_id(machine_id: str) -> str:
     return "%012d" % (int(digest, 16) % 10**12)
 
 
+def host_account() -> str:
+    """Return this host's account-like id, from /etc/machine-id (its host name where there is none)."""
+    try:
+        with open("/etc/machine-id", encoding="ascii") as handle:
+            return account_id(handle.read())
+    except OSError:
+        return account_id(os.uname().nodename)
+
+
 def instance_arn(name: str, region: str, account: str) -> str:
     """Return the ARN-like id of a notebook instance (SageMaker lower-cases the name in ARNs)."""
     return ARN_FORMAT.format(region=region, account=account, name=name.lower())

@@ -214,16 +214,9 @@ class NotebookInstance:
     def fail(self, msg: str, **kwargs) -> None:
         self.module.fail_json(msg=msg, **kwargs)
 
-    def account(self) -> str:
-        try:
-            with open("/etc/machine-id", encoding="ascii") as handle:
-                return nb.account_id(handle.read())
-        except OSError:
-            return nb.account_id(os.uname().nodename)
-
     def created_record(self, now: float) -> dict:
         name = self.params["name"]
-        arn = nb.instance_arn(name, self.params["region"], self.account())
+        arn = nb.instance_arn(name, self.params["region"], nb.host_account())
         return nb.new_record(name, arn, nb.requested_fields(self.params), now)
 
     def converged_record(self, before: dict) -> dict:

@@ -120,20 +120,11 @@ lifecycle_config:
     LastModifiedTime: "2026-11-24T10:00:00+00:00"
 """
 
-import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sagebox.notebook.plugins.module_utils import lifecycle_config as lc
 from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
-
-
-def account() -> str:
-    try:
-        with open("/etc/machine-id", encoding="ascii") as handle:
-            return nb.account_id(handle.read())
-    except OSError:
-        return nb.account_id(os.uname().nodename)
 
 
 def wanted(params: dict, before: dict | None, now: float) -> dict:
@@ -143,7 +134,7 @@ def wanted(params: dict, before: dict | None, now: float) -> dict:
         config = {
             "NotebookInstanceLifecycleConfigName": name,
             "NotebookInstanceLifecycleConfigArn": lc.ARN_FORMAT.format(
-                region=params["region"], account=account(), name=name.lower()),
+                region=params["region"], account=nb.host_account(), name=name.lower()),
             "CreationTime": nb.timestamp(now),
             "LastModifiedTime": nb.timestamp(now),
         }
