@@ -3,6 +3,7 @@
 #
 #   make demo   create a local test host and converge the notebook-instance roles on it
 #   make test   lint, sanity, unit tests and every Molecule scenario
+#   make bench  the benchmarks (bench/): figures, not pass/fail
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -15,7 +16,8 @@ BIN := $(VENV)/bin
 COLLECTION_LINK := $(CACHE)/collections/ansible_collections/sagebox/notebook
 
 APT_PACKAGES := podman runc debootstrap uidmap slirp4netns fuse-overlayfs \
-	e2fsprogs util-linux openssl curl shellcheck git chromium chromium-driver
+	e2fsprogs util-linux openssl curl shellcheck git chromium chromium-driver \
+	qemu-system-x86 qemu-utils openssh-client
 SUITES := bookworm trixie
 SCENARIOS ?= $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 
@@ -26,11 +28,12 @@ export PIP_CACHE_DIR := $(CACHE)/pip
 export ANSIBLE_FORCE_COLOR := false
 export PY_COLORS := 0
 
-.PHONY: help setup apt venv images collection demo test lint sanity unit molecule build ee browser lock clean
+.PHONY: help setup apt venv images collection demo test lint sanity unit molecule build ee browser bench lock clean
 
 help:
 	@echo "make demo   create a local test host and converge the notebook-instance roles on it"
 	@echo "make test   run every check: lint, sanity, unit tests, Molecule scenarios"
+	@echo "make bench  run the benchmarks (bench/) and print their figures"
 
 setup: apt venv images collection
 	@mkdir -p $(foreach suite,$(SUITES),$(CACHE)/pip-testhosts/$(suite) $(CACHE)/pip-testhosts/$(suite)-user)
@@ -58,6 +61,7 @@ $(VENV)/.installed: requirements.txt
 
 images: apt
 	@for suite in $(SUITES); do tests/hosts/build-image.sh $$suite; done
+	@tests/hosts/build-image.sh bookworm vm
 
 collection: $(COLLECTION_LINK)
 $(COLLECTION_LINK):
@@ -68,13 +72,20 @@ $(COLLECTION_LINK):
 demo: setup
 	@tests/hosts/demo.sh
 
-# The scenarios that build the four kernels share a lane with the browser test (they fill and
-# read the same wheelhouse); the others run in the second lane.
-HEAVY := kernels sample_notebooks
-test: lint sanity unit ee setup
+# Four lanes at once: the static checks and unit tests; then the Molecule scenarios in three lanes
+# balanced by their durations on a 2-core build machine (see README): the scenarios that build the
+# four kernels and ca_trust, then the browser test (they fill and read the same wheelhouse); the VM
+# tier and the scenarios of the volume and the lifecycle scripts; the fault suite and the rest. A
+# scenario added under molecule/ runs in the last lane.
+LANE1 := ca_trust kernels sample_notebooks
+LANE2 := vm lifecycle storage_volume
+LANE3 := $(filter-out $(LANE1) $(LANE2),$(SCENARIOS))
+test: setup
 	@tests/run-lanes.sh \
-	  "$(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(HEAVY),$(SCENARIOS))' && $(MAKE) --no-print-directory browser" \
-	  "$(MAKE) --no-print-directory molecule SCENARIOS='$(filter-out $(HEAVY),$(SCENARIOS))'"
+	  "$(MAKE) --no-print-directory lint sanity unit ee" \
+	  "$(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE1),$(SCENARIOS))' && $(MAKE) --no-print-directory browser" \
+	  "$(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE2),$(SCENARIOS))'" \
+	  "$(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE3),$(SCENARIOS))'"
 	@echo "make test: every check passed"
 
 # --- checks ------------------------------------------------------------------
@@ -107,6 +118,9 @@ molecule: setup
 	done; \
 	podman volume prune --force >/dev/null; \
 	if [ -n "$$failed" ]; then echo "failed scenarios:$$failed"; exit 1; fi
+
+bench: setup
+	@bench/run.sh
 
 build: venv
 	@mkdir -p build

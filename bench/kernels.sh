@@ -8,6 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 export PATH=$root/.venv/bin:$PATH
 export CONTAINERS_CONF=$root/tests/hosts/containers.conf
 export ANSIBLE_COLLECTIONS_PATH=$root/.cache/collections
+export ANSIBLE_CONNECTION_PLUGINS=$root/tests/hosts/connection_plugins
 export ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_OUTPUT_LIMIT=all
 suite=${1:-bookworm}
 name=sagebox-bench-kernels
@@ -27,7 +28,7 @@ cat >>"$work/vars.yml" <<'YAML'
 kernels_provider: venv
 kernels_pip_wheelhouse: /var/cache/sagebox-pip/wheelhouse
 YAML
-echo "notebook_instances: {hosts: {$name: {ansible_connection: containers.podman.podman, ansible_python_interpreter: /usr/bin/python3}}}" \
+echo "notebook_instances: {hosts: {$name: {ansible_connection: podman_pipelining, ansible_pipelining: true, ansible_python_interpreter: /usr/bin/python3}}}" \
   >"$work/inventory.yml"
 
 echo "kernels on $suite, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); pip cache $work/cache"

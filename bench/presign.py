@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import platform
 import statistics
 import sys
 import tempfile
@@ -31,6 +32,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000)
     args = parser.parse_args()
+    cpu = platform.processor() or platform.machine()
+    print("machine: %d cores (%s), Python %s, %s" % (os.cpu_count(), cpu, platform.python_version(), platform.platform()))
+    print("calls: %d of each" % args.calls)
     key = os.urandom(32).hex().encode()
 
     sign, tokens = [], []

@@ -41,6 +41,10 @@ class RequestError(ValueError):
     """A request that breaks one of SageMaker's constraints; the message names value and rule."""
 
 
+class RecordError(Exception):
+    """The instance record on the host cannot be read as one; the message says what to do."""
+
+
 def check_name(name: str, field: str = "name") -> None:
     """Raise RequestError unless `name` is a valid notebook-instance (or config) name."""
     if not isinstance(name, str) or len(name) > NAME_MAX or not re.fullmatch(NAME_PATTERN, name):
@@ -143,12 +147,33 @@ def timestamp(now: float) -> str:
 
 
 def load_record(path: str = RECORD_PATH) -> dict | None:
-    """Return the instance record at `path`, or None when there is none."""
+    """Return the instance record at `path`, or None when there is none.
+
+    Raises RecordError when the file is there but is not a record (damaged, truncated, edited).
+    """
     try:
         with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
+            record = json.load(handle)
     except FileNotFoundError:
         return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecordError(_damaged(path, "it cannot be read: %s" % exc)) from exc
+    except ValueError as exc:
+        raise RecordError(_damaged(path, "it is not valid JSON: %s" % exc)) from exc
+    if not isinstance(record, dict):
+        raise RecordError(_damaged(path, "it holds a JSON %s, not an object" % type(record).__name__))
+    for field in ("NotebookInstanceName", "NotebookInstanceStatus"):
+        if not isinstance(record.get(field), str):
+            raise RecordError(_damaged(path, "its %s is missing or not a string" % field))
+    if record["NotebookInstanceStatus"] not in STATUSES:
+        raise RecordError(_damaged(path, "its NotebookInstanceStatus %r is none of %s"
+                                   % (record["NotebookInstanceStatus"], ", ".join(STATUSES))))
+    return record
+
+
+def _damaged(path: str, reason: str) -> str:
+    return ("the notebook instance record %s is damaged: %s. Restore it from a backup, or remove it and run the "
+            "create again (the ML storage volume and its data are kept)" % (path, reason))
 
 
 def write_private_file(path: str, data: bytes, mode: int = 0o600) -> None:
@@ -347,6 +372,27 @@ def updated_record(record: dict, changes: dict, now: float) -> dict:
 def resource_metadata(record: dict) -> dict:
     """Return the content of /opt/ml/metadata/resource-metadata.json, as on SageMaker."""
     return {"ResourceArn": record["NotebookInstanceArn"], "ResourceName": record["NotebookInstanceName"]}
+
+
+def volume_usage(path: str) -> dict | None:
+    """Return the use of the file system holding `path` (bytes, as an unprivileged user sees it), or None."""
+    try:
+        stat = os.statvfs(path)
+    except OSError:
+        return None
+    size = stat.f_blocks * stat.f_frsize
+    used = (stat.f_blocks - stat.f_bfree) * stat.f_frsize
+    available = stat.f_bavail * stat.f_frsize
+    # As df computes Use%: of what is usable without the root reserve.
+    usable = used + available
+    return {
+        "path": path,
+        "mounted": os.path.ismount(path),
+        "size_bytes": size,
+        "used_bytes": used,
+        "available_bytes": available,
+        "used_percent": round(100.0 * used / usable, 1) if usable else 100.0,
+    }
 
 
 def describe(record: dict) -> dict:

@@ -320,7 +320,10 @@ class NotebookInstance:
             if not os.path.exists(os.path.join(self.params["lifecycle_configs_dir"], config, "config.json")):
                 self.fail("lifecycle_config_name %r: no such lifecycle configuration on this host (create it with "
                           "sagebox.notebook.notebook_instance_lifecycle_config first)" % config)
-        before = nb.load_record(self.params["record_path"])
+        try:
+            before = nb.load_record(self.params["record_path"])
+        except nb.RecordError as exc:
+            self.fail(str(exc))
         after = self.wanted_record(before, time.time())
         if after is None:
             self.remove()

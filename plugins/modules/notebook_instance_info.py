@@ -50,6 +50,12 @@ options:
     description: The instance record.
     type: path
     default: /var/lib/sagebox/notebook-instance.json
+  volume_path:
+    description:
+      - The notebook directory on the ML storage volume, whose use O(name) reports in RV(volume).
+      - A volume 95 % full or more also gives a warning; a full one leaves Jupyter serving, but nothing can be saved.
+    type: path
+    default: /home/ec2-user/SageMaker
 seealso:
   - module: sagebox.notebook.notebook_instance
 author: sagebox.notebook maintainers (@sagebox)
@@ -78,6 +84,20 @@ notebook_instance:
     NotebookInstanceStatus: InService
     Url: nb-host.example.com:8443
     VolumeSizeInGB: 5
+volume:
+  description:
+    - With O(name), the use of the ML storage volume (the file system holding O(volume_path)), in bytes, as the
+      notebook user sees it (less the blocks reserved for root).
+    - Absent when O(volume_path) does not exist (a stopped instance's volume is not mounted).
+  returned: when name is given and volume_path exists
+  type: dict
+  sample:
+    path: /home/ec2-user/SageMaker
+    mounted: true
+    size_bytes: 5232787456
+    used_bytes: 3340
+    available_bytes: 4947537920
+    used_percent: 0.0
 notebook_instances:
   description:
     - Without O(name), the listed instances as ListNotebookInstances summarises them, sorted.
@@ -107,12 +127,16 @@ def main() -> None:
             "sort_by": {"type": "str", "choices": list(nb.SORT_KEYS), "default": "Name"},
             "sort_order": {"type": "str", "choices": ["Ascending", "Descending"], "default": "Ascending"},
             "record_path": {"type": "path", "default": nb.RECORD_PATH},
+            "volume_path": {"type": "path", "default": "/home/ec2-user/SageMaker"},
         },
         mutually_exclusive=[("name", "name_contains"), ("name", "status_equals")],
         supports_check_mode=True,
     )
     params = module.params
-    record = nb.load_record(params["record_path"])
+    try:
+        record = nb.load_record(params["record_path"])
+    except nb.RecordError as exc:
+        module.fail_json(msg=str(exc))
     if params["name"] is not None:
         try:
             nb.check_name(params["name"])
@@ -123,7 +147,15 @@ def main() -> None:
                 msg="notebook instance %r: no such instance on this host (it holds %s)"
                 % (params["name"], repr(record["NotebookInstanceName"]) if record else "none")
             )
-        module.exit_json(changed=False, notebook_instance=nb.describe(record))
+        result = {"changed": False, "notebook_instance": nb.describe(record)}
+        usage = nb.volume_usage(params["volume_path"])
+        if usage is not None:
+            result["volume"] = usage
+            if usage["used_percent"] >= 95:
+                module.warn("the ML storage volume at %s is %.1f %% full (%d bytes left): free space or grow it "
+                            "(notebook_instance state=updated, volume_size_in_gb)"
+                            % (usage["path"], usage["used_percent"], usage["available_bytes"]))
+        module.exit_json(**result)
     listed = nb.list_instances(
         [record] if record else [],
         params["name_contains"],

@@ -178,7 +178,10 @@ def main() -> None:
     before = lc.load(params["name"], params["configs_dir"])
     if params["state"] == "absent":
         after = None
-        instance = nb.load_record(params["record_path"])
+        try:
+            instance = nb.load_record(params["record_path"])
+        except nb.RecordError as exc:
+            module.fail_json(msg=str(exc))
         if before is not None and instance and instance.get("NotebookInstanceLifecycleConfigName") == params["name"]:
             module.fail_json(
                 msg="lifecycle configuration %r is used by notebook instance %r: update the instance to another "

@@ -119,7 +119,10 @@ class PresignedUrl:
 
     def instance(self) -> dict:
         name = self.params["notebook_instance_name"]
-        record = nb.load_record(self.params["record_path"])
+        try:
+            record = nb.load_record(self.params["record_path"])
+        except nb.RecordError as exc:
+            self.module.fail_json(msg=str(exc))
         if record is None or record["NotebookInstanceName"] != name:
             self.module.fail_json(
                 msg="notebook instance %r: no such instance on this host (it holds %s)"

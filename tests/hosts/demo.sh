@@ -39,18 +39,14 @@ cat >"$work/inventory.yml" <<YAML
 notebook_instances:
   hosts:
     $name:
-      ansible_connection: containers.podman.podman
+      # containers.podman.podman with pipelining (tests/hosts/connection_plugins): one command per
+      # task, as over SSH.
+      ansible_connection: podman_pipelining
+      ansible_pipelining: true
       ansible_python_interpreter: /usr/bin/python3
 YAML
 # The controller's extra CA certificates (a TLS-inspecting proxy's, say) are trusted on the host.
-{
-  echo "ca_trust_certificates:"
-  for crt in /usr/local/share/ca-certificates/*.crt; do
-    [ -e "$crt" ] && echo "  - {name: controller-$(basename "$crt" .crt), src: $crt}"
-  done
-  true
-} >"$work/vars.yml"
-grep -q -- '- {' "$work/vars.yml" || echo "ca_trust_certificates: []" >"$work/vars.yml"
+"$root/tests/hosts/controller-ca-vars.sh" >"$work/vars.yml"
 # No conda channel is reachable from here: the kernels' environments come from PyPI.
 printf 'kernels_provider: venv\nkernels_pip_wheelhouse: /var/cache/sagebox-pip/wheelhouse\n' >>"$work/vars.yml"
 
@@ -61,6 +57,7 @@ for _ in $(seq 120); do
   sleep 1
 done
 export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$root/.cache/collections}
+export ANSIBLE_CONNECTION_PLUGINS=$root/tests/hosts/connection_plugins
 step "creating notebook instance $instance: volume, /tmp, Jupyter, four kernels, samples (minutes; log: $work/create.log)"
 # Progress: each role as Ansible reaches it; the whole output goes to the log.
 set +e

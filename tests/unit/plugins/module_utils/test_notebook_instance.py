@@ -99,11 +99,41 @@ def test_request_differences_ignore_url():
 def test_record_store_is_private_and_durable(tmp_path):
     path = str(tmp_path / "state" / "record.json")
     assert nb.load_record(path) is None
-    nb.save_record({"NotebookInstanceName": "nb"}, path)
-    assert nb.load_record(path) == {"NotebookInstanceName": "nb"}
+    record = {"NotebookInstanceName": "nb", "NotebookInstanceStatus": "Pending"}
+    nb.save_record(record, path)
+    assert nb.load_record(path) == record
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
     assert [p for p in os.listdir(os.path.dirname(path)) if p.startswith(".tmp-")] == []
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"", "not valid JSON"),
+        (b'{"NotebookInstanceName": "nb", "Notebook', "not valid JSON"),
+        (b"\xff\xfe garbage", "cannot be read"),
+        (b"[1, 2]", "a JSON list, not an object"),
+        (b'{"NotebookInstanceStatus": "InService"}', "NotebookInstanceName is missing"),
+        (b'{"NotebookInstanceName": "nb", "NotebookInstanceStatus": "Running"}', "'Running' is none of Pending"),
+    ],
+)
+def test_damaged_record_is_refused_with_what_to_do(tmp_path, content, reason):
+    path = tmp_path / "record.json"
+    path.write_bytes(content)
+    with pytest.raises(nb.RecordError) as raised:
+        nb.load_record(str(path))
+    message = str(raised.value)
+    assert str(path) in message and reason in message
+    assert "remove it and run the create again" in message
+
+
+def test_volume_usage(tmp_path):
+    usage = nb.volume_usage(str(tmp_path))
+    assert usage["path"] == str(tmp_path) and usage["mounted"] is False
+    assert 0 < usage["used_bytes"] <= usage["size_bytes"]
+    assert 0 <= usage["used_percent"] <= 100
+    assert nb.volume_usage(str(tmp_path / "missing")) is None
 
 
 def test_list_filters_and_sorts():

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Benchmark one instance on fresh local test hosts (Debian 12):
+#  - create → InService with the collection vs a plain shell script doing the same installs
+#    (bench/baseline/install_by_hand.sh) on an identical fresh host, in the same run, both
+#    downloading from the same index (the script first);
+#  - a no-op re-run of the create (its time and changed= count);
+#  - stop → Stopped, then start → InService.
+# BENCH_KERNELS (default []) adds kernels to the create (the script builds none: leave it [] for
+# the ratio). Usage: bench/instance.sh
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+machine
+
+jupyter_packages=$(python3 -c 'import sys, yaml; print(" ".join(yaml.safe_load(open(sys.argv[1]))["jupyter_packages"]))' \
+  "$root/roles/jupyter/defaults/main.yml")
+
+start_host sagebox-bench-script bookworm "$work/pip-script"
+start_host sagebox-bench-create bookworm "$work/pip-create"
+create_vars "$work/vars.yml"
+inventory "$work/inventory.yml" sagebox-bench-create
+
+# The script's host trusts the same CA certificates as the create's (ca_trust does that there).
+for crt in /usr/local/share/ca-certificates/*.crt; do
+  [ -e "$crt" ] && podman cp "$crt" sagebox-bench-script:/usr/local/share/ca-certificates/
+done
+podman cp "$root/bench/baseline/install_by_hand.sh" sagebox-bench-script:/root/install_by_hand.sh
+start=$(now_ms)
+# shellcheck disable=SC2086
+podman exec sagebox-bench-script bash -c "update-ca-certificates >/dev/null 2>&1 || true;
+  PIP_CERT=/etc/ssl/certs/ca-certificates.crt bash /root/install_by_hand.sh $jupyter_packages" >"$work/script.log" 2>&1 \
+  || { cat "$work/script.log" >&2; exit 1; }
+script_ms=$(( $(now_ms) - start ))
+create_ms=$(playbook create_notebook_instance "$work/inventory.yml" "$work/create.log")
+grep -q 'is InService' "$work/create.log"
+printf 'create → InService: %s s with the collection, %s s with a plain shell script: ratio %s\n' \
+  "$(seconds "$create_ms")" "$(seconds "$script_ms")" "$(python3 -c "print(f'{$create_ms / $script_ms:.2f}')")"
+
+noop_ms=$(playbook create_notebook_instance "$work/inventory.yml" "$work/noop.log")
+printf 'no-op re-run of the create: %s s, changed=%s\n' "$(seconds "$noop_ms")" "$(changed "$work/noop.log")"
+
+stop_ms=$(playbook stop_notebook_instance "$work/inventory.yml" "$work/stop.log")
+grep -q 'is Stopped' "$work/stop.log"
+start_ms=$(playbook start_notebook_instance "$work/inventory.yml" "$work/start.log")
+grep -q 'is InService' "$work/start.log"
+printf 'stop → Stopped: %s s; start → InService: %s s; stop→start→InService: %s s\n' \
+  "$(seconds "$stop_ms")" "$(seconds "$start_ms")" "$(seconds $((stop_ms + start_ms)))"
