@@ -69,7 +69,7 @@ playbook() {
   echo $(( $(now_ms) - start ))
 }
 
-# recap LOG: the PLAY RECAP's changed= count, summed over hosts.
+# changed LOG: the PLAY RECAP's changed= count, summed over hosts.
 changed() { awk '/^PLAY RECAP/ {r=1} r && /changed=/ {sub(/.*changed=/, ""); s += $1} END {print s + 0}' "$1"; }
 
 # rx_bytes NAME: bytes the host has received over its network interface (from outside this machine:
