@@ -17,15 +17,18 @@ for size in 1 4; do
   for i in $(seq "$size"); do names+=("sagebox-fleet-$size-$i"); done
   for name in "${names[@]}"; do start_host "$name" bookworm "$work/fleet-$size"; done
   inventory "$work/inventory-$size.yml" "${names[@]}"
-  before=0
-  for name in "${names[@]}"; do before=$((before + $(rx_bytes "$name"))); done
+  declare -A before=()
+  for name in "${names[@]}"; do before[$name]=$(rx_bytes "$name"); done
   wall[$size]=$(playbook create_notebook_instance "$work/inventory-$size.yml" "$work/fleet-$size.log" --forks 4)
   [ "$(grep -c 'is InService' "$work/fleet-$size.log")" -eq "$size" ]
-  after=0
-  for name in "${names[@]}"; do after=$((after + $(rx_bytes "$name"))); done
-  bytes[$size]=$((after - before))
-  printf '%d host(s), forks=4: %s s, %d MB received by the hosts, wheelhouse %s\n' "$size" \
-    "$(seconds "${wall[$size]}")" $((bytes[$size] / 1000000)) "$(du -sh "$work/fleet-$size/wheelhouse" | cut -f1)"
+  bytes[$size]=0 each=()
+  for name in "${names[@]}"; do
+    received=$(( $(rx_bytes "$name") - before[$name] ))
+    bytes[$size]=$((bytes[$size] + received)); each+=("$((received / 1000000))")
+  done
+  printf '%d host(s), forks=4: %s s, %d MB received by the hosts (each: %s MB), wheelhouse %s\n' "$size" \
+    "$(seconds "${wall[$size]}")" $((bytes[$size] / 1000000)) "${each[*]}" \
+    "$(du -sh "$work/fleet-$size/wheelhouse" | cut -f1)"
   podman rm -f "${names[@]}" >/dev/null
 done
 python3 -c "print(f'4 hosts vs 1: wall time ×{${wall[4]} / ${wall[1]}:.2f}, bytes received ×{${bytes[4]} / ${bytes[1]}:.2f}')"

@@ -53,6 +53,7 @@ options:
       - At most 63 characters matching C([a-zA-Z0-9](-*[a-zA-Z0-9])*).
     type: str
     required: true
+    aliases: [notebook_instance_name]
   instance_type:
     description:
       - The instance type (InstanceType). A label here, recorded and returned; the host is what it is.
@@ -347,7 +348,7 @@ class NotebookInstance:
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "name": {"type": "str", "required": True},
+            "name": {"type": "str", "required": True, "aliases": ["notebook_instance_name"]},
             "state": {"type": "str", "choices": ["present", "started", "stopped", "updated", "absent"],
                       "default": "present"},
             "instance_type": {"type": "str"},

@@ -29,6 +29,7 @@ options:
   name:
     description: The notebook instance to describe (NotebookInstanceName).
     type: str
+    aliases: [notebook_instance_name]
   name_contains:
     description: List only instances whose name contains this string (NameContains).
     type: str
@@ -121,7 +122,7 @@ from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_i
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "name": {"type": "str"},
+            "name": {"type": "str", "aliases": ["notebook_instance_name"]},
             "name_contains": {"type": "str"},
             "status_equals": {"type": "str", "choices": list(nb.STATUSES)},
             "sort_by": {"type": "str", "choices": list(nb.SORT_KEYS), "default": "Name"},

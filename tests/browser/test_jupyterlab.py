@@ -36,13 +36,16 @@ WAIT = 120  # seconds for any one thing to show up
 
 def presigned_url() -> str:
     """A fresh presigned URL for the demo instance, from the presign playbook."""
-    inventory = DEMO / "inventory.yml"
-    if not inventory.exists():
-        pytest.fail("no demo instance: run `make demo` first (%s is missing)" % inventory)
-    out = subprocess.run(
-        ["ansible-playbook", "-i", str(inventory), str(ROOT / "playbooks" / "presign_notebook_instance_url.yml")],
-        check=True, capture_output=True, text=True, timeout=300,
-    ).stdout
+    config = DEMO / "ansible.cfg"
+    if not config.exists():
+        pytest.fail("no demo instance: run `make demo` first (%s is missing)" % config)
+    # The demo's own settings (its inventory, the test hosts' connection), as its printed commands use.
+    run = subprocess.run(
+        ["ansible-playbook", str(ROOT / "playbooks" / "presign_notebook_instance_url.yml")],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "ANSIBLE_CONFIG": str(config)},
+    )
+    assert run.returncode == 0, "the presign playbook failed:\n" + run.stdout[-3000:] + run.stderr[-2000:]
+    out = run.stdout
     match = re.search(r"https://[^ \"]*authToken=[^ \"]*", out)
     assert match, "the presign playbook printed no URL:\n" + out
     return match.group(0)

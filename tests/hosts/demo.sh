@@ -45,6 +45,15 @@ notebook_instances:
       ansible_pipelining: true
       ansible_python_interpreter: /usr/bin/python3
 YAML
+# Everything the demo's playbooks need, so that the commands printed at the end work from any shell.
+cat >"$work/ansible.cfg" <<CFG
+# The demo's settings (tests/hosts/demo.sh): ANSIBLE_CONFIG=$work/ansible.cfg
+[defaults]
+inventory = $work/inventory.yml
+collections_path = ${ANSIBLE_COLLECTIONS_PATH:-$root/.cache/collections}
+connection_plugins = $root/tests/hosts/connection_plugins
+CFG
+export ANSIBLE_CONFIG=$work/ansible.cfg
 # The controller's extra CA certificates (a TLS-inspecting proxy's, say) are trusted on the host.
 "$root/tests/hosts/controller-ca-vars.sh" >"$work/vars.yml"
 # No conda channel is reachable from here: the kernels' environments come from PyPI.
@@ -56,12 +65,10 @@ for _ in $(seq 120); do
   case $state in running|degraded) break ;; esac
   sleep 1
 done
-export ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-$root/.cache/collections}
-export ANSIBLE_CONNECTION_PLUGINS=$root/tests/hosts/connection_plugins
 step "creating notebook instance $instance: volume, /tmp, Jupyter, four kernels, samples (minutes; log: $work/create.log)"
 # Progress: each role as Ansible reaches it; the whole output goes to the log.
 set +e
-ansible-playbook -i "$work/inventory.yml" -e "@$work/vars.yml" \
+ansible-playbook -e "@$work/vars.yml" \
   -e notebook_instance_name="$instance" -e notebook_instance_url="127.0.0.1:$port" \
   "$root/playbooks/create_notebook_instance.yml" 2>&1 | tee "$work/create.log" | {
   last=""
@@ -83,7 +90,7 @@ if [ "$created" -ne 0 ]; then
 fi
 
 presign() {
-  ansible-playbook -i "$work/inventory.yml" "$root/playbooks/presign_notebook_instance_url.yml" \
+  ansible-playbook "$root/playbooks/presign_notebook_instance_url.yml" \
     | grep -o 'https://[^ "]*authToken=[^ "]*' | head -n 1
 }
 podman cp "$name:/etc/sagebox/jupyter/tls/jupyter.crt" "$work/instance.crt"
@@ -108,7 +115,8 @@ step "done"
 echo "== your presigned URL for $instance (valid 5 minutes, once; the certificate is self-signed: $work/instance.crt):"
 presign
 echo
-echo "A new URL: ansible-playbook -i $work/inventory.yml $root/playbooks/presign_notebook_instance_url.yml"
+playbook="ANSIBLE_CONFIG=$work/ansible.cfg $(command -v ansible-playbook)"
+echo "A new URL: $playbook $root/playbooks/presign_notebook_instance_url.yml"
 echo "Stop, start or delete the instance (as SageMaker would), same form:"
-echo "  ansible-playbook -i $work/inventory.yml $root/playbooks/{stop,start,delete}_notebook_instance.yml -e notebook_instance_name=$instance"
+echo "  $playbook $root/playbooks/{stop,start,delete}_notebook_instance.yml -e notebook_instance_name=$instance"
 echo "Look around: podman exec -it $name bash    Remove the test host: podman rm -f $name"

@@ -11,6 +11,16 @@ def test_describe(run_module, paths):
     assert result["notebook_instance"]["NotebookInstanceStatus"] == "Pending"
 
 
+def test_describe_by_sagemakers_parameter_name(run_module, paths):
+    """notebook_instance_name (SageMaker's NotebookInstanceName) names the instance in both modules."""
+    run_module(notebook_instance, dict(paths, notebook_instance_name="nb-1"))
+    failed, result = run_module(info, {"notebook_instance_name": "nb-1", "record_path": paths["record_path"]})
+    assert not failed and result["notebook_instance"]["NotebookInstanceName"] == "nb-1"
+    failed, result = run_module(info, {"notebook_instance_name": "nb-1", "name_contains": "nb",
+                                       "record_path": paths["record_path"]})
+    assert failed and "mutually exclusive" in result["msg"]
+
+
 def test_describe_unknown(run_module, paths):
     failed, result = run_module(info, {"name": "nb-1", "record_path": paths["record_path"]})
     assert failed and "'nb-1': no such instance on this host (it holds none)" in result["msg"]
