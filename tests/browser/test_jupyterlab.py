@@ -42,7 +42,7 @@ def presigned_url() -> str:
     # The demo's own settings (its inventory, the test hosts' connection), as its printed commands use.
     run = subprocess.run(
         ["ansible-playbook", str(ROOT / "playbooks" / "presign_notebook_instance_url.yml")],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "ANSIBLE_CONFIG": str(config)},
+        check=False, capture_output=True, text=True, timeout=300, env={**os.environ, "ANSIBLE_CONFIG": str(config)},
     )
     assert run.returncode == 0, "the presign playbook failed:\n" + run.stdout[-3000:] + run.stderr[-2000:]
     out = run.stdout
