@@ -22,7 +22,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEMO = ROOT / ".cache" / "demo"
@@ -95,17 +95,40 @@ def select_first_code_cell(driver) -> bool:
     return True
 
 
+def answer_kernel_dialog(driver) -> bool:
+    """Answer JupyterLab's "Select Kernel" dialog, if it shows, with the notebook's kernel (Python 3).
+
+    JupyterLab asks when a run is asked for while the notebook's session is still connecting to its
+    kernel, which a busy machine makes likely. Another dialog is dismissed.
+    """
+    dialogs = [dialog for dialog in driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog") if dialog.is_displayed()]
+    if not dialogs:
+        return False
+    choices = dialogs[0].find_elements(By.CSS_SELECTOR, "select")
+    if choices:
+        menu = Select(choices[0])
+        menu.select_by_visible_text(next(option.text for option in menu.options if option.text.startswith(KERNELS[0])))
+        dialogs[0].find_element(By.CSS_SELECTOR, "button.jp-mod-accept").click()
+    else:
+        dialogs[0].find_element(By.CSS_SELECTOR, "button.jp-mod-reject").click()
+    return True
+
+
 def run_first_code_cell(driver) -> str:
     """Run the first code cell (Shift+Enter) until it shows an execution count; returns its prompt.
 
     JupyterLab drops a run asked for before the notebook's kernel is connected (the prompt stays
-    `[ ]:` and the selection moves on), which a busy machine makes likely, so the run is asked for
-    again while the prompt shows neither `[*]` (queued or running) nor a count.
+    `[ ]:` and the selection moves on, or it asks which kernel to use), which a busy machine makes
+    likely, so the run is asked for again while the prompt shows neither `[*]` (queued or running)
+    nor a count.
     """
     asked = 0.0
 
     def ran(d):
         nonlocal asked
+        if answer_kernel_dialog(d):
+            asked = 0.0
+            return False
         prompt = d.find_element(By.CSS_SELECTOR, ".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt").text or ""
         if re.search(r"\[\s*[0-9]+\s*\]", prompt):
             return prompt
