@@ -1,39 +1,58 @@
 # Copyright: sagebox.notebook contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Presigned notebook-instance URL tokens: HS256 JSON Web Tokens made with the stdlib only.
+"""Presigned notebook-instance URL tokens: EdDSA (Ed25519) JSON Web Tokens, documented here once.
 
-The Jupyter side checks these tokens with PyJWT; the claims and their meaning are
-documented here once, for both sides.
+The signer (the presigned_notebook_instance_url module, as root on the instance host) holds the
+private key, which only root can read; Jupyter holds the public key only and checks every rule below
+itself (roles/jupyter/files/sagebox_jupyter_auth.py, with PyJWT). Keys are PEM files: PKCS#8 for the
+private key, SubjectPublicKeyInfo for the public key (as community.crypto writes them).
+
+Header: {"alg": "EdDSA", "typ": "JWT"}; no other member ("crit" in particular) is accepted.
+Claims of a presigned URL token (all required but cidr):
+  iss  "sagebox.notebook"                    the issuer
+  aud  "sagebox:<instance name>"             the notebook instance the URL opens (a string, never a list)
+  sub  the notebook instance name
+  iat  issue time (integer seconds since the epoch), not in the future
+  nbf  = iat
+  exp  iat + URL_VALIDITY_SECONDS            the URL is valid this long (at most), once
+  jti  a unique id (128 random bits, hex)     remembered by Jupyter when used
+  sess session_expiration_duration_in_seconds: an integer (not a boolean), 1800 to 43200, counted
+       from the login
+  cidr optional list of source CIDRs the URL may be opened from
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import secrets
 
-# Claims of a presigned URL token.
-#   iss  "sagebox.notebook"                    the issuer
-#   aud  "sagebox:<instance name>"             the notebook instance the URL opens
-#   sub  the notebook instance name
-#   iat  issue time (seconds since the epoch)
-#   nbf  = iat
-#   exp  iat + URL_VALIDITY_SECONDS            the URL is valid this long, once
-#   jti  a unique id (128 random bits, hex)     remembered by Jupyter when used
-#   sess session_expiration_duration_in_seconds of the session the URL opens
-#   cidr optional list of source CIDRs the URL may be opened from
+try:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    HAS_CRYPTOGRAPHY = True
+except ImportError:  # pragma: no cover - reported by the modules with missing_required_lib
+    HAS_CRYPTOGRAPHY = False
+
 ISSUER = "sagebox.notebook"
-ALGORITHM = "HS256"
+ALGORITHM = "EdDSA"
+HEADER = {"alg": ALGORITHM, "typ": "JWT"}
 URL_VALIDITY_SECONDS = 300
 SESSION_MIN_SECONDS = 1800
 SESSION_MAX_SECONDS = 43200
 SESSION_DEFAULT_SECONDS = 43200
+# Clock skew tolerated between the signer and Jupyter (the same host's clock: none by default).
+LEEWAY_SECONDS = 0
+REQUIRED_CLAIMS = ("iss", "aud", "sub", "iat", "nbf", "exp", "jti", "sess")
+# The file names, in the instance's secrets directory (root only) and Jupyter's configuration directory.
+PRIVATE_KEY_FILE = "presign-key.pem"
+PUBLIC_KEY_FILE = "presign-key.pub.pem"
 
 
 class TokenError(ValueError):
-    """A token that is malformed, badly signed, expired or for another instance."""
+    """A token that is malformed, badly signed, breaks a rule or is for another instance."""
 
 
 def audience(instance_name: str) -> str:
@@ -56,8 +75,26 @@ def _json(data: dict) -> bytes:
     return json.dumps(data, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-def _signature(signing_input: bytes, key: bytes) -> bytes:
-    return hmac.new(key, signing_input, hashlib.sha256).digest()
+def load_private_key(pem: bytes) -> "ed25519.Ed25519PrivateKey":
+    """Return the Ed25519 private key of a PEM file's content; TokenError when it is not one."""
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError) as exc:
+        raise TokenError("not a PEM private key without a passphrase: %s" % exc) from exc
+    if not isinstance(key, ed25519.Ed25519PrivateKey):
+        raise TokenError("not an Ed25519 key (%s)" % type(key).__name__)
+    return key
+
+
+def load_public_key(pem: bytes) -> "ed25519.Ed25519PublicKey":
+    """Return the Ed25519 public key of a PEM file's content; TokenError when it is not one."""
+    try:
+        key = serialization.load_pem_public_key(pem)
+    except (ValueError, TypeError) as exc:
+        raise TokenError("not a PEM public key: %s" % exc) from exc
+    if not isinstance(key, ed25519.Ed25519PublicKey):
+        raise TokenError("not an Ed25519 key (%s)" % type(key).__name__)
+    return key
 
 
 def make_claims(instance_name: str, now: int, session_seconds: int, source_cidrs: list[str] | None = None) -> dict:
@@ -77,15 +114,50 @@ def make_claims(instance_name: str, now: int, session_seconds: int, source_cidrs
     return claims
 
 
-def encode(claims: dict, key: bytes) -> str:
-    """Return the compact HS256 JWT of `claims` signed with `key`."""
-    header = _b64encode(_json({"alg": ALGORITHM, "typ": "JWT"}))
-    payload = _b64encode(_json(claims))
-    signing_input = (header + "." + payload).encode("ascii")
-    return header + "." + payload + "." + _b64encode(_signature(signing_input, key))
+def encode(claims: dict, private_key: "ed25519.Ed25519PrivateKey") -> str:
+    """Return the compact EdDSA JWT of `claims` signed with `private_key`."""
+    signing_input = _b64encode(_json(HEADER)) + "." + _b64encode(_json(claims))
+    return signing_input + "." + _b64encode(private_key.sign(signing_input.encode("ascii")))
 
 
-def decode(token: str, key: bytes, instance_name: str, now: int) -> dict:
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_claims(claims, instance_name: str, now: float, leeway: int = LEEWAY_SECONDS) -> None:
+    """Raise TokenError unless `claims` open `instance_name` at `now`: every rule of the format above."""
+    if not isinstance(claims, dict):
+        raise TokenError("token payload is not a JSON object")
+    missing = [claim for claim in REQUIRED_CLAIMS if claim not in claims]
+    if missing:
+        raise TokenError("token lacks the claim %s" % ", ".join(missing))
+    if claims["iss"] != ISSUER:
+        raise TokenError("token issuer %r is not %r" % (claims["iss"], ISSUER))
+    if not isinstance(claims["aud"], str) or claims["aud"] != audience(instance_name):
+        raise TokenError("token audience %r is not this notebook instance" % (claims["aud"],))
+    for claim in ("iat", "nbf", "exp", "sess"):
+        if not _is_int(claims[claim]):
+            raise TokenError("token claim %s %r is not an integer" % (claim, claims[claim]))
+    if claims["exp"] - claims["iat"] > URL_VALIDITY_SECONDS:
+        raise TokenError(
+            "token lifetime exp - iat = %d s is over %d s" % (claims["exp"] - claims["iat"], URL_VALIDITY_SECONDS)
+        )
+    if claims["iat"] > now + leeway or claims["nbf"] > now + leeway:
+        raise TokenError("token is not valid yet (iat or nbf in the future)")
+    if now >= claims["exp"] + leeway:
+        raise TokenError("token has expired")
+    if not SESSION_MIN_SECONDS <= claims["sess"] <= SESSION_MAX_SECONDS:
+        raise TokenError(
+            "token session length %d s is not from %d to %d s" % (claims["sess"], SESSION_MIN_SECONDS, SESSION_MAX_SECONDS)
+        )
+    if not isinstance(claims["jti"], str) or not claims["jti"]:
+        raise TokenError("token has no unique id (jti)")
+    cidrs = claims.get("cidr")
+    if cidrs is not None and not (isinstance(cidrs, list) and all(isinstance(c, str) for c in cidrs)):
+        raise TokenError("token claim cidr is not a list of CIDRs")
+
+
+def decode(token: str, public_key: "ed25519.Ed25519PublicKey", instance_name: str, now: int) -> dict:
     """Return the claims of a valid token for `instance_name` at time `now`, else raise TokenError."""
     parts = token.split(".") if isinstance(token, str) else []
     if len(parts) != 3:
@@ -94,26 +166,15 @@ def decode(token: str, key: bytes, instance_name: str, now: int) -> dict:
         header = json.loads(_b64decode(parts[0]))
     except ValueError as exc:
         raise TokenError("token header is not JSON") from exc
-    if not isinstance(header, dict) or header.get("alg") != ALGORITHM:
-        raise TokenError("token algorithm must be %s" % ALGORITHM)
-    expected = _signature((parts[0] + "." + parts[1]).encode("ascii"), key)
-    if not hmac.compare_digest(expected, _b64decode(parts[2])):
-        raise TokenError("token signature does not match")
+    if header != HEADER:
+        raise TokenError("token header must be exactly %s" % json.dumps(HEADER))
+    try:
+        public_key.verify(_b64decode(parts[2]), (parts[0] + "." + parts[1]).encode("ascii"))
+    except InvalidSignature as exc:
+        raise TokenError("token signature does not match") from exc
     try:
         claims = json.loads(_b64decode(parts[1]))
     except ValueError as exc:
         raise TokenError("token payload is not JSON") from exc
-    if not isinstance(claims, dict):
-        raise TokenError("token payload is not a JSON object")
-    if claims.get("iss") != ISSUER or claims.get("aud") != audience(instance_name):
-        raise TokenError("token is for another notebook instance")
-    for claim in ("iat", "nbf", "exp", "sess"):
-        if not isinstance(claims.get(claim), int):
-            raise TokenError("token claim %s is missing or not an integer" % claim)
-    if now < claims["nbf"]:
-        raise TokenError("token is not valid yet")
-    if now >= claims["exp"]:
-        raise TokenError("token has expired")
-    if not isinstance(claims.get("jti"), str) or not claims["jti"]:
-        raise TokenError("token has no unique id (jti)")
+    check_claims(claims, instance_name, now)
     return claims

@@ -12,8 +12,9 @@ version_added: 0.1.0
 description:
   - Validates a CreateNotebookInstance request against SageMaker's constraints before touching the host,
     then keeps a durable, root-only record of the instance on it, writes
-    C(/opt/ml/metadata/resource-metadata.json) with its C(ResourceName) and C(ResourceArn), and creates the
-    instance's secrets (the key that signs presigned URLs and Jupyter's cookie secret), each mode 0600.
+    C(/opt/ml/metadata/resource-metadata.json) with its C(ResourceName) and C(ResourceArn). The
+    C(sagebox.notebook.jupyter) role makes the instance's secrets (the private key that signs presigned URLs,
+    root only in O(secrets_dir); Jupyter's session secret, in memory and under C(/run), root only).
   - One notebook instance per host. A host that already holds another instance refuses a second name.
   - The instance starts C(Pending). The C(sagebox.notebook.notebook_instance) role (through the
     C(sagebox.notebook.create_notebook_instance) playbook) builds it and sets O(status) to C(InService) once
@@ -130,7 +131,7 @@ options:
     type: path
     default: /opt/ml/metadata/resource-metadata.json
   secrets_dir:
-    description: Directory of the instance's secrets (C(signing-key), C(cookie-secret)).
+    description: Directory of the instance's secrets (root only), removed with V(absent).
     type: path
     default: /etc/sagebox/notebook-instance
   lifecycle_configs_dir:
@@ -195,13 +196,15 @@ notebook_instance:
 
 import json
 import os
-import secrets
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
+from ansible_collections.sagebox.notebook.plugins.module_utils import presigned_token as pt
 
-SECRET_FILES = ("signing-key", "cookie-secret")
+# The instance's secrets, which the jupyter role makes (the private presign key) or made before
+# (an HMAC signing key and a cookie secret, from before presigned URLs were signed with Ed25519).
+SECRET_FILES = (pt.PRIVATE_KEY_FILE, "signing-key", "cookie-secret")
 
 
 class NotebookInstance:
@@ -276,14 +279,6 @@ class NotebookInstance:
             return "Stopping" if current in ("InService", "Failed") else current
         return current or "Pending"
 
-    def ensure_secrets(self) -> None:
-        for secret in SECRET_FILES:
-            path = os.path.join(self.params["secrets_dir"], secret)
-            if not os.path.exists(path):
-                self.changed = True
-                if not self.module.check_mode:
-                    nb.write_private_file(path, (secrets.token_hex(32) + "\n").encode("ascii"))
-
     def ensure_metadata(self, record: dict) -> None:
         content = (json.dumps(nb.resource_metadata(record), indent=2, sort_keys=True) + "\n").encode("utf-8")
         path = self.params["metadata_path"]
@@ -333,7 +328,6 @@ class NotebookInstance:
                 self.changed = True
                 if not self.module.check_mode:
                     nb.save_record(after, self.params["record_path"])
-            self.ensure_secrets()
             self.ensure_metadata(after)
         result = {
             "changed": self.changed,

@@ -13,9 +13,11 @@ description:
   - Returns a URL of the form C(https://<host>[:port]/?authToken=<token>) that opens JupyterLab on the
     notebook instance of this host. The URL is valid for 5 minutes and can be used once.
   - Opening it starts a Jupyter session that lasts O(session_expiration_duration_in_seconds).
-  - The token is a standard JSON Web Token (HS256) signed with the instance's signing key; Jupyter on the
-    instance checks it, remembers its unique id so that it cannot be used again (even after a restart), and
-    when O(source_cidrs) is given, accepts it only from those addresses.
+  - The token is a standard JSON Web Token (EdDSA, Ed25519) signed with the instance's private presign key,
+    which only root can read (C(presign-key.pem) in O(secrets_dir)); Jupyter holds the public key only. Jupyter
+    checks every rule of the token itself, remembers its unique id so that it cannot be used again (even after
+    a restart), and when O(source_cidrs) is given, accepts it only from those addresses.
+  - The module must run as root (C(become)) on the instance host.
 extends_documentation_fragment:
   - action_common_attributes
 attributes:
@@ -49,9 +51,11 @@ options:
     type: path
     default: /var/lib/sagebox/notebook-instance.json
   secrets_dir:
-    description: Directory of the instance's secrets, holding C(signing-key).
+    description: Directory of the instance's secrets (root only), holding the private presign key C(presign-key.pem).
     type: path
     default: /etc/sagebox/notebook-instance
+requirements:
+  - cryptography (python3-cryptography on the host; the jupyter role installs it)
 notes:
   - The URL is a credential until it is used or expires. Set C(no_log) on a task that registers it where
     task results are logged (AWX keeps them), and print it only where the reader may open the instance.
@@ -78,7 +82,7 @@ authorized_url:
   description: The presigned URL (AuthorizedUrl). Valid 5 minutes, once.
   returned: success
   type: str
-  sample: https://nb-host.example.com:8443/?authToken=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ...
+  sample: https://nb-host.example.com:8443/?authToken=eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJ...
 expires_at:
   description: When the URL stops working (ISO 8601, UTC).
   returned: success
@@ -90,7 +94,7 @@ import ipaddress
 import time
 import urllib.parse
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
 from ansible_collections.sagebox.notebook.plugins.module_utils import presigned_token as pt
 
@@ -135,13 +139,18 @@ class PresignedUrl:
             )
         return record
 
-    def signing_key(self) -> bytes:
-        path = self.params["secrets_dir"] + "/signing-key"
+    def private_key(self):
+        path = self.params["secrets_dir"] + "/" + pt.PRIVATE_KEY_FILE
         try:
             with open(path, "rb") as handle:
-                return handle.read().strip()
+                return pt.load_private_key(handle.read())
         except OSError as exc:
-            self.module.fail_json(msg="cannot read the instance's signing key %s: %s" % (path, exc.strerror))
+            self.module.fail_json(
+                msg="cannot read the instance's presign key %s: %s (run the module as root, with become, on the "
+                "instance host; the jupyter role makes the key)" % (path, exc.strerror)
+            )
+        except pt.TokenError as exc:
+            self.module.fail_json(msg="the instance's presign key %s is %s" % (path, exc))
 
     def run(self) -> None:
         cidrs = self.check_request()
@@ -153,7 +162,7 @@ class PresignedUrl:
         claims = pt.make_claims(
             record["NotebookInstanceName"], now, self.params["session_expiration_duration_in_seconds"], cidrs
         )
-        token = pt.encode(claims, self.signing_key())
+        token = pt.encode(claims, self.private_key())
         url = "https://%s/?%s" % (where, urllib.parse.urlencode({"authToken": token}))
         self.module.exit_json(changed=False, authorized_url=url, expires_at=nb.timestamp(claims["exp"]))
 
@@ -170,6 +179,8 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
+    if not pt.HAS_CRYPTOGRAPHY:
+        module.fail_json(msg=missing_required_lib("cryptography"))
     PresignedUrl(module).run()
 
 

@@ -3,24 +3,34 @@
 """Jupyter Server identity provider that lets users in with presigned notebook-instance URLs only.
 
 A presigned URL (https://host:8443/?authToken=<JWT>) is made by the collection's
-presigned_notebook_instance_url module, which signs an HS256 JWT with the instance key.
-Here the token is checked with PyJWT: signature, issuer, audience (this instance),
-expiry (5 minutes), an id never used before (remembered on disk, so a replay fails even
-after a restart) and, when the token names source CIDRs, the client address. A valid
-token starts a session cookie that ends after the session length the token carries,
-then redirects to JupyterLab. There is no other way in: no Jupyter token, no password.
+presigned_notebook_instance_url module, which signs an EdDSA (Ed25519) JWT with the instance's
+private key; only root can read that key, and this server holds the public key only. The token
+format is documented once, in plugins/module_utils/presigned_token.py. Here every rule is checked
+by the server itself, with PyJWT and after it: signature, header (no "crit"), issuer, audience
+(exactly this instance, a string), issue and not-before times not in the future, a lifetime of at
+most 5 minutes, a session length (an integer) of 1800 to 43200 s, an id never used before
+(remembered on disk, so a replay fails even after a restart) and, when the token names source
+CIDRs, the client address. A valid token starts a session whose end, counted from the login, is
+kept by the server and checked on every request; the cookie only names the session.
+
+The server's secrets (the session secret that signs cookies, the TLS key) come through its
+standard input from the root-only jupyter-server-secrets unit (receive_secrets), never from a
+file the notebook user can read, and the process is made non-dumpable so that the notebook
+user's kernels and terminals, which run under the same user, can read neither its memory nor
+its open files.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
+import ctypes
 import html
 import ipaddress
 import json
 import os
 import sqlite3
+import stat
 import time
 import typing as t
 
@@ -31,10 +41,14 @@ from jupyter_server.base.handlers import JupyterHandler
 from traitlets import Int, Unicode
 
 ISSUER = "sagebox.notebook"
+URL_VALIDITY_SECONDS = 300
+SESSION_MIN_SECONDS = 1800
 SESSION_MAX_SECONDS = 43200
 # A presigned URL's token is a few hundred characters; anything far longer is refused unread.
 TOKEN_MAX_LENGTH = 4096
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "iat", "nbf", "exp", "jti", "sess"]
+HEADER_MEMBERS = {"alg", "typ"}
+PR_SET_DUMPABLE = 4
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -52,64 +66,130 @@ def _canonical_base64url(segment: str) -> bool:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") == segment
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class Secrets(t.NamedTuple):
+    cookie_secret: bytes
+    keyfile: str
+
+
+_SECRETS: Secrets | None = None
+
+
+def make_undumpable() -> None:
+    """Keep processes of the same user (kernels, terminals) out of this one: no ptrace, /proc/PID/mem or fd."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+
+
+def receive_secrets(fd: int = 0) -> Secrets:
+    """Read the secrets handed over on `fd` (JSON: cookie_secret, tls_key), once per process.
+
+    The TLS key is kept in an anonymous memory file that only this process can open; `fd` is
+    then pointed at /dev/null.
+    """
+    global _SECRETS  # noqa: PLW0603 (read once per process)
+    if _SECRETS is not None:
+        return _SECRETS
+    make_undumpable()
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        raise RuntimeError(
+            "Jupyter's standard input is not the secrets handover of the jupyter-server-secrets unit "
+            "(StandardInput=file:…/handover): start Jupyter with systemctl"
+        )
+    with os.fdopen(os.dup(fd), "rb") as handle:
+        data = json.loads(handle.read())
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, fd)
+    os.close(null)
+    memfd = os.memfd_create("jupyter-tls-key", os.MFD_CLOEXEC)
+    os.write(memfd, data["tls_key"].encode("ascii"))
+    _SECRETS = Secrets(bytes.fromhex(data["cookie_secret"]), "/proc/self/fd/%d" % memfd)
+    return _SECRETS
+
+
 class TokenRefused(Exception):
     """A presigned URL token that does not open this notebook instance; the message says why."""
 
 
-class UsedTokens:
-    """Ids of presigned URL tokens already used, kept on disk until their token would have expired."""
+class Store:
+    """Used token ids and open sessions, on disk: one SQLite connection, WAL, a full sync at each commit.
+
+    A used id is kept until its token would have expired; a session until it ends.
+    """
 
     def __init__(self, path: str):
         self.path = path
-        with contextlib.closing(self._connect()) as db:
-            with db:
-                db.execute("CREATE TABLE IF NOT EXISTS used (jti TEXT PRIMARY KEY, expires INTEGER NOT NULL)")
+        self.db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
         os.chmod(path, 0o600)
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10, isolation_level="IMMEDIATE")
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS used (jti TEXT PRIMARY KEY, expires INTEGER NOT NULL)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, expires INTEGER NOT NULL)")
 
     def claim(self, jti: str, expires: int, now: float) -> bool:
         """Record `jti` as used; False when it was used before."""
-        with contextlib.closing(self._connect()) as db:
-            with db:
-                db.execute("DELETE FROM used WHERE expires < ?", (int(now),))
-                try:
-                    db.execute("INSERT INTO used (jti, expires) VALUES (?, ?)", (jti, expires))
-                except sqlite3.IntegrityError:
-                    return False
+        try:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.execute("DELETE FROM used WHERE expires < ?", (int(now),))
+                self.db.execute("INSERT INTO used (jti, expires) VALUES (?, ?)", (jti, expires))
+        except sqlite3.IntegrityError:
+            return False
         return True
+
+    def open_session(self, sid: str, expires: int, now: float) -> None:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM sessions WHERE expires <= ?", (int(now),))
+            self.db.execute("INSERT OR REPLACE INTO sessions (sid, expires) VALUES (?, ?)", (sid, expires))
+
+    def session_end(self, sid: str) -> int | None:
+        row = self.db.execute("SELECT expires FROM sessions WHERE sid = ?", (sid,)).fetchone()
+        return row[0] if row else None
+
+    def close_session(self, sid: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM sessions WHERE sid = ?", (sid,))
 
 
 class PresignedUrlIdentityProvider(IdentityProvider):
-    """Authenticate with presigned notebook-instance URLs; sessions live in a signed cookie."""
+    """Authenticate with presigned notebook-instance URLs; sessions are kept by the server."""
 
     instance_name = Unicode(config=True, help="Name of this notebook instance (the tokens' audience).")
-    signing_key_file = Unicode(config=True, help="File holding the instance key that signs presigned URLs.")
-    used_tokens_file = Unicode(config=True, help="SQLite file remembering the ids of used tokens.")
+    public_key_file = Unicode(config=True, help="PEM file of the public key that checks presigned URLs.")
+    used_tokens_file = Unicode(config=True, help="SQLite file of the used token ids and the open sessions.")
     leeway_seconds = Int(0, config=True, help="Clock skew allowed between the signer and this server.")
 
     # The clock, replaceable in tests.
     clock: t.Callable[[], float] = staticmethod(time.time)
 
-    _used: UsedTokens | None = None
-    _key: bytes | None = None
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._store: Store | None = None
+        self._key: bytes | None = None
+        # Session ends already read, by session id.
+        self._ends: dict[str, int] = {}
 
     @property
     def login_available(self) -> bool:
         return False
 
     @property
-    def used_tokens(self) -> UsedTokens:
-        if self._used is None:
-            self._used = UsedTokens(self.used_tokens_file)
-        return self._used
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.used_tokens_file)
+        return self._store
 
     @property
-    def signing_key(self) -> bytes:
+    def public_key(self) -> bytes:
         if self._key is None:
-            with open(self.signing_key_file, "rb") as handle:
-                self._key = handle.read().strip()
+            with open(self.public_key_file, "rb") as handle:
+                self._key = handle.read()
         return self._key
 
     def get_handlers(self) -> list:
@@ -124,21 +204,38 @@ class PresignedUrlIdentityProvider(IdentityProvider):
         return user
 
     def user_to_cookie(self, user: User) -> str:
-        return json.dumps({"username": user.username, "expires": getattr(user, "expires", 0)})
+        return json.dumps({"username": user.username, "sid": getattr(user, "sid", "")})
+
+    def session_end(self, sid: str) -> int | None:
+        """When session `sid` ends (None: no such session), as the server recorded it at the login."""
+        if sid not in self._ends:
+            end = self.store.session_end(sid)
+            if end is None:
+                return None
+            self._ends[sid] = end
+        return self._ends[sid]
 
     def user_from_cookie(self, cookie_value: str) -> User | None:
         data = json.loads(cookie_value)
-        if not isinstance(data.get("expires"), int) or data["expires"] <= self.clock():
+        sid = data.get("sid")
+        if not isinstance(sid, str) or not sid:
+            return None
+        end = self.session_end(sid)
+        if end is None or end <= self.clock():
             return None
         user = User(username=data["username"])
-        user.expires = data["expires"]  # type: ignore[attr-defined]
+        user.sid = sid  # type: ignore[attr-defined]
         return user
 
     def start_session(self, handler: JupyterHandler, claims: dict) -> None:
-        """Set the session cookie for a checked token's claims."""
-        expires = int(self.clock()) + int(claims["sess"])
+        """Open the session of a checked token's claims (its id is the token's) and set its cookie."""
+        now = self.clock()
+        expires = int(now) + int(claims["sess"])
+        sid = str(claims["jti"])
+        self.store.open_session(sid, expires, now)
+        self._ends[sid] = expires
         user = User(username=claims["sub"])
-        user.expires = expires  # type: ignore[attr-defined]
+        user.sid = sid  # type: ignore[attr-defined]
         options = dict(self.cookie_options)
         options.setdefault("httponly", True)
         options.setdefault("secure", handler.request.protocol == "https")
@@ -147,6 +244,13 @@ class PresignedUrlIdentityProvider(IdentityProvider):
         handler.set_secure_cookie(
             self.get_cookie_name(handler), self.user_to_cookie(user), expires=expires, **options
         )
+
+    def end_session(self, handler: JupyterHandler) -> None:
+        user = self.get_user_cookie(handler)
+        if user is not None:
+            self.store.close_session(user.sid)  # type: ignore[attr-defined]
+            self._ends.pop(user.sid, None)  # type: ignore[attr-defined]
+        self.clear_login_cookie(handler)
 
     # -- presigned URL tokens ---------------------------------------------------------
 
@@ -158,31 +262,49 @@ class PresignedUrlIdentityProvider(IdentityProvider):
         # so no altered URL can stand for a valid one.
         if not all(_canonical_base64url(part) for part in token.split(".")):
             raise TokenRefused("This URL is not valid for this notebook instance (malformed token).")
+        now = self.clock()
         try:
+            header = jwt.get_unverified_header(token)
+            if set(header) - HEADER_MEMBERS:
+                raise TokenRefused(
+                    "This URL is not valid for this notebook instance (header members %s)."
+                    % ", ".join(sorted(set(header) - HEADER_MEMBERS))
+                )
             claims = jwt.decode(
                 token,
-                self.signing_key,
-                algorithms=["HS256"],
+                self.public_key,
+                algorithms=["EdDSA"],
                 audience="sagebox:" + self.instance_name,
                 issuer=ISSUER,
                 leeway=self.leeway_seconds,
-                options={"require": REQUIRED_CLAIMS},
+                options={"require": REQUIRED_CLAIMS, "strict_aud": True},
             )
         except jwt.ExpiredSignatureError as exc:
             raise TokenRefused("This URL has expired: a presigned URL works for 5 minutes.") from exc
         except jwt.PyJWTError as exc:
             raise TokenRefused("This URL is not valid for this notebook instance (%s)." % exc) from exc
-        # PyJWT checks exp against the wall clock; check it against ours too.
-        if claims["exp"] <= self.clock() - self.leeway_seconds:
-            raise TokenRefused("This URL has expired: a presigned URL works for 5 minutes.")
-        if not isinstance(claims["sess"], int) or not 0 < claims["sess"] <= SESSION_MAX_SECONDS:
-            raise TokenRefused("This URL asks for a session length the instance does not allow.")
+        self._check_rules(claims, now)
         cidrs = claims.get("cidr")
         if cidrs and not self._address_allowed(client_ip, cidrs):
             raise TokenRefused("This URL cannot be opened from your address (%s)." % client_ip)
-        if not self.used_tokens.claim(str(claims["jti"]), int(claims["exp"]) + 60, self.clock()):
+        if not self.store.claim(str(claims["jti"]), int(claims["exp"]) + 60, now):
             raise TokenRefused("This URL has already been used: a presigned URL works once.")
         return claims
+
+    def _check_rules(self, claims: dict, now: float) -> None:
+        """The rules PyJWT does not know, checked against this server's clock (PyJWT reads the wall clock)."""
+        if not all(_is_int(claims[claim]) for claim in ("iat", "nbf", "exp", "sess")):
+            raise TokenRefused("This URL is not valid for this notebook instance (iat, nbf, exp and sess are integers).")
+        if claims["exp"] - claims["iat"] > URL_VALIDITY_SECONDS:
+            raise TokenRefused("This URL is not valid for this notebook instance (it claims over 5 minutes of life).")
+        if max(claims["iat"], claims["nbf"]) > now + self.leeway_seconds:
+            raise TokenRefused("This URL is not valid yet: it was issued in the future.")
+        if claims["exp"] <= now - self.leeway_seconds:
+            raise TokenRefused("This URL has expired: a presigned URL works for 5 minutes.")
+        if not SESSION_MIN_SECONDS <= claims["sess"] <= SESSION_MAX_SECONDS:
+            raise TokenRefused("This URL asks for a session length the instance does not allow.")
+        if not isinstance(claims.get("cidr", []), list):
+            raise TokenRefused("This URL is not valid for this notebook instance (cidr is not a list).")
 
     @staticmethod
     def _address_allowed(client_ip: str, cidrs: list) -> bool:
@@ -241,7 +363,7 @@ class SessionEndHandler(JupyterHandler):
 
     @allow_unauthenticated
     def get(self) -> None:
-        self.identity_provider.clear_login_cookie(self)
+        self.identity_provider.end_session(self)  # type: ignore[attr-defined]
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.finish(
             PAGE.format(

@@ -9,7 +9,7 @@ import pytest
 from ansible_collections.sagebox.notebook.plugins.modules import notebook_instance
 
 
-def test_create_records_pending_writes_metadata_and_secrets(run_module, paths):
+def test_create_records_pending_and_writes_metadata(run_module, paths):
     failed, result = run_module(notebook_instance, dict(paths, name="nb-1", tags={"team": "ml"}, url="h:8443"))
     assert not failed and result["changed"]
     described = result["notebook_instance"]
@@ -20,19 +20,17 @@ def test_create_records_pending_writes_metadata_and_secrets(run_module, paths):
     assert result["notebook_instance_arn"].endswith(":notebook-instance/nb-1")
     with open(paths["metadata_path"], encoding="utf-8") as handle:
         assert json.load(handle) == {"ResourceArn": result["notebook_instance_arn"], "ResourceName": "nb-1"}
-    for secret in ("signing-key", "cookie-secret"):
-        path = os.path.join(paths["secrets_dir"], secret)
-        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-        assert len(open(path, encoding="ascii").read().strip()) == 64
+    # The jupyter role makes the secrets, not the module.
+    assert not os.path.exists(paths["secrets_dir"])
     assert stat.S_IMODE(os.stat(paths["record_path"]).st_mode) == 0o600
 
 
 def test_second_run_changes_nothing(run_module, paths):
     run_module(notebook_instance, dict(paths, name="nb-1"))
-    key = open(os.path.join(paths["secrets_dir"], "signing-key"), encoding="ascii").read()
+    record = open(paths["record_path"], encoding="utf-8").read()
     failed, result = run_module(notebook_instance, dict(paths, name="nb-1"))
     assert not failed and not result["changed"]
-    assert open(os.path.join(paths["secrets_dir"], "signing-key"), encoding="ascii").read() == key
+    assert open(paths["record_path"], encoding="utf-8").read() == record
 
 
 def test_check_mode_writes_nothing(run_module, paths):
@@ -145,6 +143,10 @@ def test_bad_updates_are_refused(run_module, paths, args, message):
 
 def test_delete_only_when_stopped_or_failed(run_module, paths):
     serving(run_module, paths)
+    # The presign key the jupyter role made, and the secrets of earlier releases.
+    os.makedirs(paths["secrets_dir"])
+    for secret in ("presign-key.pem", "signing-key", "cookie-secret"):
+        open(os.path.join(paths["secrets_dir"], secret), "wb").close()
     failed, result = run_module(notebook_instance, dict(paths, name="nb-1", state="absent"))
     assert failed and "is InService: state=absent is not allowed" in result["msg"]
     assert os.path.exists(paths["record_path"])

@@ -5,6 +5,8 @@ import time
 import urllib.parse
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from ansible_collections.sagebox.notebook.plugins.module_utils import presigned_token as pt
 from ansible_collections.sagebox.notebook.plugins.modules import notebook_instance, presigned_notebook_instance_url as presign
@@ -14,8 +16,13 @@ from ansible_collections.sagebox.notebook.plugins.modules import notebook_instan
 def instance(run_module, paths):
     run_module(notebook_instance, dict(paths, name="nb-1", url="nb.example:8443"))
     run_module(notebook_instance, dict(paths, name="nb-1", url="nb.example:8443", status="InService"))
-    with open(os.path.join(paths["secrets_dir"], "signing-key"), "rb") as handle:
-        return handle.read().strip()
+    # The jupyter role's presign key.
+    key = ed25519.Ed25519PrivateKey.generate()
+    os.makedirs(paths["secrets_dir"])
+    with open(os.path.join(paths["secrets_dir"], "presign-key.pem"), "wb") as handle:
+        handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    return key.public_key()
 
 
 def _args(paths, **kwargs):
@@ -75,3 +82,14 @@ def test_needs_the_instance_in_service(run_module, paths):
     run_module(notebook_instance, dict(paths, name="nb-1"))
     failed, result = run_module(presign, _args(paths, name="nb-1"))
     assert failed and "is Pending: a presigned URL needs it InService" in result["msg"]
+
+
+def test_missing_or_wrong_key_is_named(run_module, paths, instance):
+    key_path = os.path.join(paths["secrets_dir"], "presign-key.pem")
+    with open(key_path, "wb") as handle:
+        handle.write(b"0123456789abcdef" * 4 + b"\n")
+    failed, result = run_module(presign, _args(paths, name="nb-1"))
+    assert failed and "the instance's presign key %s is not a PEM private key" % key_path in result["msg"]
+    os.unlink(key_path)
+    failed, result = run_module(presign, _args(paths, name="nb-1"))
+    assert failed and "cannot read the instance's presign key %s: No such file or directory" % key_path in result["msg"]

@@ -1,17 +1,23 @@
 """The Jupyter side of presigned URLs, checked against tokens made by the module side.
 
-The module signs with the stdlib (plugins/module_utils/presigned_token.py); Jupyter checks
-with PyJWT (roles/jupyter/files/sagebox_jupyter_auth.py): each implementation checks the other.
+The module signs with cryptography's Ed25519 (plugins/module_utils/presigned_token.py); Jupyter checks
+with PyJWT and its own rules (roles/jupyter/files/sagebox_jupyter_auth.py): each implementation checks
+the other.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from ansible_collections.sagebox.notebook.plugins.module_utils import presigned_token as pt
 
@@ -23,7 +29,8 @@ spec = importlib.util.spec_from_file_location("sagebox_jupyter_auth", AUTH_FILE)
 auth = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(auth)
 
-KEY = b"0123456789abcdef" * 4
+KEY = ed25519.Ed25519PrivateKey.generate()
+PUBLIC_PEM = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 NOW = 1_900_000_000
 
 
@@ -37,10 +44,10 @@ class Clock:
 
 @pytest.fixture
 def provider(tmp_path, monkeypatch):
-    key_file = tmp_path / "signing-key"
-    key_file.write_bytes(KEY + b"\n")
+    key_file = tmp_path / "presign-key.pub.pem"
+    key_file.write_bytes(PUBLIC_PEM)
     prov = auth.PresignedUrlIdentityProvider(
-        instance_name="nb-1", signing_key_file=str(key_file), used_tokens_file=str(tmp_path / "used.sqlite")
+        instance_name="nb-1", public_key_file=str(key_file), used_tokens_file=str(tmp_path / "used.sqlite")
     )
     clock = Clock(NOW)
     prov.clock = clock
@@ -81,7 +88,7 @@ def test_token_works_once_even_for_a_new_server(provider, tmp_path):
     with pytest.raises(auth.TokenRefused, match="already been used"):
         provider.check_token(token, "10.0.0.5")
     restarted = auth.PresignedUrlIdentityProvider(
-        instance_name="nb-1", signing_key_file=provider.signing_key_file, used_tokens_file=provider.used_tokens_file
+        instance_name="nb-1", public_key_file=provider.public_key_file, used_tokens_file=provider.used_tokens_file
     )
     restarted.clock = provider.clock
     with pytest.raises(auth.TokenRefused, match="already been used"):
@@ -97,7 +104,7 @@ def test_token_older_than_five_minutes_fails(provider):
 
 def test_tampered_or_foreign_tokens_fail(provider):
     with pytest.raises(auth.TokenRefused, match="not valid"):
-        provider.check_token(pt.encode(pt.make_claims("nb-1", NOW, 1800), b"another key" * 3), "10.0.0.5")
+        provider.check_token(pt.encode(pt.make_claims("nb-1", NOW, 1800), ed25519.Ed25519PrivateKey.generate()), "10.0.0.5")
     with pytest.raises(auth.TokenRefused, match="not valid"):
         provider.check_token(_token(name="nb-2"), "10.0.0.5")
     header, payload, signature = _token().split(".")
@@ -131,13 +138,157 @@ def test_source_cidrs(provider):
         provider.check_token(_token(cidrs=["10.0.0.0/8"]), "192.0.2.1")
 
 
-def test_session_cookie_ends_after_its_duration(provider):
-    user = auth.User(username="nb-1")
-    user.expires = int(NOW) + 1800
-    cookie = provider.user_to_cookie(user)
+class _Handler:
+    """The parts of a Tornado handler that set and read the session cookie (signed as Tornado signs it)."""
+
+    def __init__(self, secret=b"s" * 32):
+        import tornado.web
+
+        self.secret, self.cookies, self.base_url = secret, {}, "/"
+        self._web = tornado.web
+        self.request = type("Request", (), {"protocol": "https", "host": "nb.example:8443"})()
+
+    def set_secure_cookie(self, name, value, **_options):
+        self.cookies[name] = self._web.create_signed_value(self.secret, name, value)
+
+    def get_secure_cookie(self, name, **_options):
+        value = self.cookies.get(name)
+        return self._web.decode_signed_value(self.secret, name, value) if value else None
+
+
+def _login(provider, handler, session=1800):
+    claims = provider.check_token(_token(session=session), "10.0.0.5")
+    provider.start_session(handler, claims)
+    name = provider.get_cookie_name(handler)
+    return claims, handler.get_secure_cookie(name).decode()
+
+
+def test_session_ends_when_the_server_says_whatever_the_cookie_says(provider):
+    handler = _Handler()
+    claims, cookie = _login(provider, handler)
     assert provider.user_from_cookie(cookie).username == "nb-1"
+    # A cookie naming no session the server opened, or claiming a later end, opens nothing.
+    assert provider.user_from_cookie(json.dumps({"username": "nb-1", "sid": "f" * 32})) is None
+    assert provider.user_from_cookie(json.dumps({"username": "nb-1", "sid": claims["jti"], "expires": 2**40}))
     provider.clock.now = NOW + 1800
     assert provider.user_from_cookie(cookie) is None
+    assert provider.user_from_cookie(json.dumps({"username": "nb-1", "sid": claims["jti"], "expires": 2**40})) is None
+
+
+def test_session_survives_a_restart_of_the_server(provider):
+    _claims, cookie = _login(provider, _Handler(), session=3600)
+    restarted = auth.PresignedUrlIdentityProvider(
+        instance_name="nb-1", public_key_file=provider.public_key_file, used_tokens_file=provider.used_tokens_file
+    )
+    restarted.clock = provider.clock
+    provider.clock.now = NOW + 3599
+    assert restarted.user_from_cookie(cookie).username == "nb-1"
+    provider.clock.now = NOW + 3600
+    assert restarted.user_from_cookie(cookie) is None
+
+
+def test_store_is_one_wal_connection_with_full_sync(provider):
+    db = provider.store.db
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def _signed(header: dict, claims: dict) -> str:
+    def b64(data: bytes) -> str:
+        import base64
+
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = b64(json.dumps(header).encode()) + "." + b64(json.dumps(claims).encode())
+    return signing_input + "." + b64(KEY.sign(signing_input.encode()))
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"exp": NOW + 30 * 365 * 86400}, "over 5 minutes"),
+        ({"exp": NOW + 301}, "over 5 minutes"),
+        ({"iat": NOW + 60, "nbf": NOW + 60, "exp": NOW + 360}, "not (yet )?valid"),
+        ({"aud": ["sagebox:nb-1"]}, "not valid"),
+        ({"aud": ["sagebox:nb-1", "sagebox:nb-2"]}, "not valid"),
+        ({"sess": True}, "integers"),
+        ({"sess": 1799}, "session length"),
+        ({"sess": 43201}, "session length"),
+        ({"cidr": "0.0.0.0/0"}, "cidr"),
+    ],
+)
+def test_correctly_signed_token_breaking_a_rule_fails(provider, change, message):
+    claims = pt.make_claims("nb-1", NOW, 1800)
+    claims.update(change)
+    with pytest.raises(auth.TokenRefused, match=message):
+        provider.check_token(pt.encode(claims, KEY), "10.0.0.5")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [{"alg": "EdDSA", "typ": "JWT", "crit": ["exp"], "exp": 1}, {"alg": "EdDSA", "typ": "JWT", "crit": ["b64"], "b64": True},
+     {"alg": "EdDSA", "typ": "JWT", "kid": "x"}],
+)
+def test_unknown_header_members_fail(provider, header):
+    with pytest.raises(auth.TokenRefused, match="header members|critical extension"):
+        provider.check_token(_signed(header, pt.make_claims("nb-1", NOW, 1800)), "10.0.0.5")
+
+
+def test_former_hs256_urls_fail(provider):
+    import jwt
+
+    claims = pt.make_claims("nb-1", NOW, 1800)
+    for key in (b"0123456789abcdef" * 4, PUBLIC_PEM):
+        token = jwt.encode(claims, key, algorithm="HS256") if key != PUBLIC_PEM else _hs256_with(PUBLIC_PEM, claims)
+        with pytest.raises(auth.TokenRefused, match="not valid"):
+            provider.check_token(token, "10.0.0.5")
+
+
+def _hs256_with(key: bytes, claims: dict) -> str:
+    """HS256 signed with the public key's PEM (the algorithm-confusion attack), made by hand: PyJWT refuses to."""
+    import base64
+    import hashlib
+    import hmac
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing_input = b64(b'{"alg":"HS256","typ":"JWT"}') + "." + b64(json.dumps(claims).encode())
+    return signing_input + "." + b64(hmac.new(key, signing_input.encode(), hashlib.sha256).digest())
+
+
+RECEIVE = """
+import ctypes, json, os, sys
+sys.path.insert(0, sys.argv[1])
+import sagebox_jupyter_auth as auth
+secrets = auth.receive_secrets()
+print(json.dumps({
+    "cookie_secret": secrets.cookie_secret.hex(),
+    "key": open(secrets.keyfile).read(),
+    "again": auth.receive_secrets() is secrets,
+    "stdin": os.readlink("/proc/self/fd/0"),
+    "dumpable": ctypes.CDLL(None).prctl(3, 0, 0, 0, 0),
+}))
+"""
+
+
+def test_secrets_come_through_stdin_once_and_the_process_is_not_dumpable(tmp_path):
+    handover = tmp_path / "handover"
+    handover.write_text(json.dumps({"cookie_secret": "ab" * 32, "tls_key": "-----BEGIN PRIVATE KEY-----\nx\n"}))
+    with open(handover, "rb") as stdin:
+        out = subprocess.run([sys.executable, "-c", RECEIVE, str(AUTH_FILE.parent)], stdin=stdin, capture_output=True,
+                             text=True, check=True).stdout
+    got = json.loads(out)
+    assert got["cookie_secret"] == "ab" * 32 and got["key"].startswith("-----BEGIN PRIVATE KEY-----")
+    assert got["again"] and got["stdin"] == "/dev/null"
+    # PR_GET_DUMPABLE: 0, so that no process of the same user may ptrace it or open its /proc/PID/mem and fds.
+    assert got["dumpable"] == 0
+
+
+def test_secrets_must_come_from_a_file(tmp_path):
+    result = subprocess.run([sys.executable, "-c", RECEIVE, str(AUTH_FILE.parent)], stdin=subprocess.PIPE,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode != 0 and "not the secrets handover" in result.stderr
 
 
 def test_no_login_form(provider):
