@@ -1,12 +1,13 @@
 """Presign attack suite: throw bad presigned-URL tokens at a notebook instance's real HTTPS server.
 
-Run on the instance host as root (it reads the instance's signing key to forge tokens that are
-correctly signed but wrong in one claim), with a Python that has PyJWT (Jupyter's environment):
+Run on the instance host as root (it reads the instance's private presign key to forge tokens that are
+correctly signed but break one rule), with a Python that has PyJWT and cryptography (Jupyter's
+environment):
 
     python presign_attack.py --instance NAME [--port 8443] [--cafile CERT] [--seed N]
 
 Every bad token must be refused (any answer but the 302 into JupyterLab); every fresh valid token
-must open a session exactly once. Prints the counts per kind as JSON and exits non-zero on any
+must open a session exactly once; every altered or foreign session cookie must be refused by the API. Prints the counts per kind as JSON and exits non-zero on any
 accepted bad token or any valid token not accepted exactly once. Bounded: a fixed number of requests
 over one keep-alive connection, each with a timeout.
 """
@@ -27,15 +28,23 @@ import time
 import urllib.parse
 
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 ISSUER = "sagebox.notebook"
 KIND_COUNTS = {
     "bit flip": 3000,
     "truncation": 1000,
     "wrong key": 500,
+    "former HS256 URL": 300,
     "alg none": 500,
-    "alg swap (HS384/HS512)": 500,
+    "alg swap (HS256/HS384/HS512)": 500,
+    "alg confusion (HS256 keyed with the public key)": 300,
     "alg confusion (RS256/ES256 header)": 300,
+    "signed, lifetime over 5 minutes": 300,
+    "signed, audience a list": 300,
+    "signed, session length a boolean": 200,
+    "signed, critical header": 200,
     "expired": 500,
     "not yet valid": 500,
     "wrong instance": 500,
@@ -49,6 +58,7 @@ KIND_COUNTS = {
     "malformed JSON": 500,
 }
 VALID = 200
+FORGED_COOKIES = 300
 
 
 def b64(data: bytes) -> str:
@@ -62,8 +72,11 @@ def compact(obj) -> bytes:
 class Forge:
     """Makes tokens for one instance and key, valid ones and every kind of bad one."""
 
-    def __init__(self, instance: str, key: bytes, rng: random.Random):
+    def __init__(self, instance: str, key: ed25519.Ed25519PrivateKey, rng: random.Random):
         self.instance, self.key, self.rng = instance, key, rng
+        self.public_pem = key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
 
     def claims(self, **changes) -> dict:
         now = int(time.time())
@@ -72,13 +85,19 @@ class Forge:
         claims.update(changes)
         return {k: v for k, v in claims.items() if v is not None}
 
-    def token(self, claims=None, key=None, alg="HS256", header=None) -> str:
+    def token(self, claims=None, key=None, alg="EdDSA", header=None) -> str:
         return jwt.encode(claims or self.claims(), key or self.key, algorithm=alg, headers=header)
 
     def raw(self, header: dict, payload: bytes, key: bytes | None = None, digest="sha256") -> str:
+        """HMAC-signed, by hand (PyJWT refuses to use a PEM key as an HMAC secret)."""
         signing_input = b64(compact(header)) + "." + b64(payload)
-        signature = hmac.new(key or self.key, signing_input.encode(), getattr(hashlib, digest)).digest()
+        signature = hmac.new(key or secrets.token_bytes(32), signing_input.encode(), getattr(hashlib, digest)).digest()
         return signing_input + "." + b64(signature)
+
+    def signed(self, header: dict, payload: bytes) -> str:
+        """Correctly signed with the instance's key, whatever the header and payload say."""
+        signing_input = b64(compact(header)) + "." + b64(payload)
+        return signing_input + "." + b64(self.key.sign(signing_input.encode()))
 
     def bad(self, kind: str) -> str:  # noqa: C901 - one branch per kind reads best
         rng = self.rng
@@ -91,13 +110,29 @@ class Forge:
             token = self.token()
             return token[: rng.randrange(len(token))]
         if kind == "wrong key":
-            return self.token(key=secrets.token_bytes(32))
+            return self.token(key=ed25519.Ed25519PrivateKey.generate())
+        if kind == "former HS256 URL":
+            return self.raw({"alg": "HS256", "typ": "JWT"}, compact(self.claims()), key=secrets.token_hex(32).encode())
         if kind == "alg none":
             claims = b64(compact(self.claims()))
             header = b64(compact({"alg": rng.choice(["none", "None", "NONE", "nOnE"]), "typ": "JWT"}))
             return header + "." + claims + "." + rng.choice(["", self.token().split(".")[2]])
-        if kind == "alg swap (HS384/HS512)":
-            return self.token(alg=rng.choice(["HS384", "HS512"]))
+        if kind == "alg swap (HS256/HS384/HS512)":
+            alg = rng.choice(["HS256", "HS384", "HS512"])
+            return self.raw({"alg": alg, "typ": "JWT"}, compact(self.claims()), digest="sha" + alg[2:])
+        if kind == "alg confusion (HS256 keyed with the public key)":
+            return self.raw({"alg": "HS256", "typ": "JWT"}, compact(self.claims()), key=self.public_pem)
+        if kind == "signed, lifetime over 5 minutes":
+            now = int(time.time())
+            return self.token(self.claims(exp=now + rng.choice([301, 3600, 86400, 30 * 365 * 86400])))
+        if kind == "signed, audience a list":
+            aud = "sagebox:" + self.instance
+            return self.token(self.claims(aud=rng.choice([[aud], [aud, "sagebox:other"], ["sagebox:other", aud]])))
+        if kind == "signed, session length a boolean":
+            return self.token(self.claims(sess=rng.choice([True, False])))
+        if kind == "signed, critical header":
+            crit = rng.choice([["exp"], ["b64"], ["sagebox-extension"], []])
+            return self.signed({"alg": "EdDSA", "typ": "JWT", "crit": crit, "exp": 1}, compact(self.claims()))
         if kind == "alg confusion (RS256/ES256 header)":
             return self.raw({"alg": rng.choice(["RS256", "ES256", "PS256"]), "typ": "JWT"}, compact(self.claims()))
         if kind == "expired":
@@ -114,7 +149,7 @@ class Forge:
         if kind == "wrong source address":
             return self.token(self.claims(cidr=[rng.choice(["10.123.0.0/16", "192.0.2.0/24", "2001:db8::/32"])]))
         if kind == "bad session length":
-            return self.token(self.claims(sess=rng.choice([0, -1, 43201, 10**9, "1800", 1800.5, None])))
+            return self.token(self.claims(sess=rng.choice([0, -1, 1799, 43201, 10**9, "1800", 1800.5, None])))
         if kind == "missing claim":
             claims = self.claims()
             claims.pop(rng.choice(["iss", "aud", "sub", "iat", "nbf", "exp", "jti", "sess"]))
@@ -130,10 +165,10 @@ class Forge:
         if kind == "malformed JSON":
             payload = rng.choice([b"not json", b"[1,2,3]", b'{"iss":', b"\xff\xfe", b"null", b"42", b'"string"'])
             if rng.random() < 0.5:
-                return self.raw({"alg": "HS256", "typ": "JWT"}, payload)
+                return self.signed({"alg": "EdDSA", "typ": "JWT"}, payload)
             header_body = rng.choice([b"not json", b"[]", b"{", b"null"])
             signing_input = b64(header_body) + "." + b64(compact(self.claims()))
-            return signing_input + "." + b64(hmac.new(self.key, signing_input.encode(), hashlib.sha256).digest())
+            return signing_input + "." + b64(self.key.sign(signing_input.encode()))
         raise ValueError(kind)
 
 
@@ -146,6 +181,26 @@ class Server:
         if cafile:
             self.context.check_hostname = False  # the certificate names the host, not always this address
         self.connection = None
+
+    def login(self, token: str) -> str | None:
+        """The session cookie (name=value) a URL with this token sets, if any."""
+        self.reset()
+        connection = http.client.HTTPSConnection(self.host, self.port, timeout=30, context=self.context)
+        connection.request("GET", "/?authToken=" + urllib.parse.quote(token, safe=""))
+        response = connection.getresponse()
+        response.read()
+        cookie = response.getheader("Set-Cookie")
+        connection.close()
+        return cookie.split(";", 1)[0] if response.status == 302 and cookie else None
+
+    def api(self, cookie: str) -> int:
+        """The status of an API call with this session cookie (200: the session opens the API)."""
+        connection = http.client.HTTPSConnection(self.host, self.port, timeout=30, context=self.context)
+        connection.request("GET", "/api/contents", headers={"Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.status
 
     def status(self, token: str) -> int:
         """The status the front door answers for a URL with this token (302 opens a session).
@@ -189,11 +244,11 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8443)
     parser.add_argument("--cafile")
-    parser.add_argument("--key-file", default="/etc/sagebox/notebook-instance/signing-key")
+    parser.add_argument("--key-file", default="/etc/sagebox/notebook-instance/presign-key.pem")
     parser.add_argument("--seed", type=int, default=20261124)
     args = parser.parse_args()
     with open(args.key_file, "rb") as handle:
-        key = handle.read().strip()
+        key = serialization.load_pem_private_key(handle.read(), password=None)
     rng = random.Random(args.seed)
     forge, server = Forge(args.instance, key, rng), Server(args.host, args.port, args.cafile)
     started = time.monotonic()
@@ -226,11 +281,38 @@ def main() -> int:
             valid_once += 1
         for _replay in range(replays_per_token):
             bad("replayed", token)
-    report.update(valid_sent=VALID, valid_accepted_once=valid_once, seconds=round(time.monotonic() - started, 1))
+    # Session cookies: a real one opens the API; altered ones (a flipped bit, another session id
+    # re-encoded, a value signed with a guessed secret) open nothing.
+    cookie = server.login(forge.token())
+    real_opens = cookie is not None and server.api(cookie) == 200
+    forged_accepted = 0
+    for _forged in range(FORGED_COOKIES if cookie else 0):
+        name, value = cookie.split("=", 1)
+        kind = rng.randrange(3)
+        if kind == 0:
+            chars = list(value)
+            position = rng.randrange(len(chars))
+            chars[position] = rng.choice([c for c in "0123456789abcdefABCDEF|=" if c != chars[position]])
+            value = "".join(chars)
+        elif kind == 1:
+            value = value.replace(value.split("|")[4] if value.count("|") > 4 else value[:8],
+                                  b64(compact({"username": args.instance, "sid": secrets.token_hex(16)})), 1)
+        else:
+            import tornado.web
+
+            value = tornado.web.create_signed_value(
+                secrets.token_hex(32), name, json.dumps({"username": args.instance, "sid": secrets.token_hex(16)})
+            ).decode()
+        if server.api(name + "=" + value) == 200:
+            forged_accepted += 1
+    report.update(valid_sent=VALID, valid_accepted_once=valid_once, seconds=round(time.monotonic() - started, 1),
+                  session_cookie_opens=real_opens, forged_cookies_sent=FORGED_COOKIES, forged_cookies_accepted=forged_accepted)
     print(json.dumps(report, indent=2, sort_keys=True))
-    print("presign attack: %d bad tokens, %d accepted; %d of %d valid URLs opened once, in %.1f s"
-          % (report["bad_sent"], report["bad_accepted"], valid_once, VALID, report["seconds"]))
-    return 0 if report["bad_accepted"] == 0 and valid_once == VALID else 1
+    print("presign attack: %d bad tokens, %d accepted; %d of %d valid URLs opened once; "
+          "%d forged session cookies, %d accepted; in %.1f s"
+          % (report["bad_sent"], report["bad_accepted"], valid_once, VALID, FORGED_COOKIES, forged_accepted,
+             report["seconds"]))
+    return 0 if report["bad_accepted"] == 0 and valid_once == VALID and real_opens and forged_accepted == 0 else 1
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ by the server itself, with PyJWT and after it: signature, header (no "crit"), is
 most 5 minutes, a session length (an integer) of 1800 to 43200 s, an id never used before
 (remembered on disk, so a replay fails even after a restart) and, when the token names source
 CIDRs, the client address. A valid token starts a session whose end, counted from the login, is
-kept by the server and checked on every request; the cookie only names the session.
+recorded by the server and signed into the cookie, and both are checked on every request.
 
 The server's secrets (the session secret that signs cookies, the TLS key) come through its
 standard input from the root-only jupyter-server-secrets unit (receive_secrets), never from a
@@ -119,8 +119,11 @@ class TokenRefused(Exception):
 class Store:
     """Used token ids and open sessions, on disk: one SQLite connection, WAL, a full sync at each commit.
 
-    A used id is kept until its token would have expired; a session until it ends.
+    A used id is kept until its token would have expired, a session until it ends; both are
+    purged at most once a minute (PURGE_SECONDS), in the same commit as a claim.
     """
+
+    PURGE_SECONDS = 60
 
     def __init__(self, path: str):
         self.path = path
@@ -130,22 +133,24 @@ class Store:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("CREATE TABLE IF NOT EXISTS used (jti TEXT PRIMARY KEY, expires INTEGER NOT NULL)")
         self.db.execute("CREATE TABLE IF NOT EXISTS sessions (sid TEXT PRIMARY KEY, expires INTEGER NOT NULL)")
+        self.purged = 0.0
 
     def claim(self, jti: str, expires: int, now: float) -> bool:
         """Record `jti` as used; False when it was used before."""
         try:
             with self.db:
                 self.db.execute("BEGIN IMMEDIATE")
-                self.db.execute("DELETE FROM used WHERE expires < ?", (int(now),))
+                if now - self.purged >= self.PURGE_SECONDS:
+                    self.db.execute("DELETE FROM used WHERE expires < ?", (int(now),))
+                    self.db.execute("DELETE FROM sessions WHERE expires <= ?", (int(now),))
+                    self.purged = now
                 self.db.execute("INSERT INTO used (jti, expires) VALUES (?, ?)", (jti, expires))
         except sqlite3.IntegrityError:
             return False
         return True
 
-    def open_session(self, sid: str, expires: int, now: float) -> None:
+    def open_session(self, sid: str, expires: int) -> None:
         with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute("DELETE FROM sessions WHERE expires <= ?", (int(now),))
             self.db.execute("INSERT OR REPLACE INTO sessions (sid, expires) VALUES (?, ?)", (sid, expires))
 
     def session_end(self, sid: str) -> int | None:
@@ -204,7 +209,7 @@ class PresignedUrlIdentityProvider(IdentityProvider):
         return user
 
     def user_to_cookie(self, user: User) -> str:
-        return json.dumps({"username": user.username, "sid": getattr(user, "sid", "")})
+        return json.dumps({"username": user.username, "sid": getattr(user, "sid", ""), "expires": getattr(user, "expires", 0)})
 
     def session_end(self, sid: str) -> int | None:
         """When session `sid` ends (None: no such session), as the server recorded it at the login."""
@@ -217,14 +222,16 @@ class PresignedUrlIdentityProvider(IdentityProvider):
 
     def user_from_cookie(self, cookie_value: str) -> User | None:
         data = json.loads(cookie_value)
-        sid = data.get("sid")
-        if not isinstance(sid, str) or not sid:
+        sid, signed_end = data.get("sid"), data.get("expires")
+        if not isinstance(sid, str) or not sid or not _is_int(signed_end):
             return None
+        # Both ends must lie ahead: the one signed into the cookie, and the server's own record (the
+        # record is in a file the notebook user may write, the cookie is signed with a secret out of reach).
         end = self.session_end(sid)
-        if end is None or end <= self.clock():
+        if end is None or min(end, signed_end) <= self.clock():
             return None
         user = User(username=data["username"])
-        user.sid = sid  # type: ignore[attr-defined]
+        user.sid, user.expires = sid, min(end, signed_end)  # type: ignore[attr-defined]
         return user
 
     def start_session(self, handler: JupyterHandler, claims: dict) -> None:
@@ -232,10 +239,10 @@ class PresignedUrlIdentityProvider(IdentityProvider):
         now = self.clock()
         expires = int(now) + int(claims["sess"])
         sid = str(claims["jti"])
-        self.store.open_session(sid, expires, now)
+        self.store.open_session(sid, expires)
         self._ends[sid] = expires
         user = User(username=claims["sub"])
-        user.sid = sid  # type: ignore[attr-defined]
+        user.sid, user.expires = sid, expires  # type: ignore[attr-defined]
         options = dict(self.cookie_options)
         options.setdefault("httponly", True)
         options.setdefault("secure", handler.request.protocol == "https")

@@ -168,10 +168,17 @@ def test_session_ends_when_the_server_says_whatever_the_cookie_says(provider):
     claims, cookie = _login(provider, handler)
     assert provider.user_from_cookie(cookie).username == "nb-1"
     # A cookie naming no session the server opened, or claiming a later end, opens nothing.
-    assert provider.user_from_cookie(json.dumps({"username": "nb-1", "sid": "f" * 32})) is None
+    assert provider.user_from_cookie(json.dumps({"username": "nb-1", "sid": "f" * 32, "expires": 2**40})) is None
     assert provider.user_from_cookie(json.dumps({"username": "nb-1", "sid": claims["jti"], "expires": 2**40}))
+    # The server's record lengthened (its file is the notebook user's): the signed end still holds.
+    provider.store.db.execute("UPDATE sessions SET expires = ?", (2**40,))
+    provider._ends.clear()
     provider.clock.now = NOW + 1800
     assert provider.user_from_cookie(cookie) is None
+    # A cookie claiming a later end (only a holder of the session secret could sign one): the record holds.
+    provider.store.db.execute("UPDATE sessions SET expires = ?", (NOW + 1000,))
+    provider._ends.clear()
+    provider.clock.now = NOW + 1000
     assert provider.user_from_cookie(json.dumps({"username": "nb-1", "sid": claims["jti"], "expires": 2**40})) is None
 
 
