@@ -1,10 +1,13 @@
-"""Run code in kernels through Jupyter Server, as JupyterLab does.
+"""Run code in kernels and commands in terminals through Jupyter Server, as JupyterLab does.
 
 Opens a presigned URL (which starts a session cookie), starts each kernel with the REST API,
 sends the code over the kernel's websocket and collects what it prints. Prints one JSON object
-per kernel: {"kernel", "status", "stdout", "stderr", "result", "error"}.
+per kernel: {"kernel", "status", "stdout", "stderr", "result", "error"}. A job {"terminal": COMMAND}
+opens a terminal instead (REST API, terminals websocket), types the command and prints
+{"terminal", "stdout", "error"} with what the terminal showed until the command's end marker.
 
-Usage: python run_in_kernel.py PRESIGNED_URL CA_FILE JOBS_JSON   (JOBS_JSON: [{"kernel", "code"}])
+Usage: python run_in_kernel.py PRESIGNED_URL CA_FILE JOBS_JSON
+       (JOBS_JSON: [{"kernel", "code"} or {"terminal"}])
 Runs with the Jupyter environment's Python (tornado comes with Jupyter Server).
 """
 
@@ -128,14 +131,46 @@ class Session:
         return outcome
 
 
+    async def terminal(self, command: str) -> dict:
+        outcome = {"terminal": command, "stdout": "", "error": None}
+        response = await self.fetch("/api/terminals", "POST", "{}")
+        if response.code != 200:
+            outcome["error"] = "opening a terminal answered %s: %s" % (response.code, response.body[:300])
+            return outcome
+        name = json.loads(response.body)["name"]
+        marker = "end-of-" + uuid.uuid4().hex
+        try:
+            socket = await websocket_connect(
+                HTTPRequest("wss://%s/terminals/websocket/%s" % (self.netloc, name), headers=self.headers(),
+                            ssl_options=self.tls, request_timeout=TIMEOUT)
+            )
+            # The marker is printed split, so that the echo of the typed line does not match it.
+            await socket.write_message(json.dumps(["stdin", "%s; echo %s''%s\r" % (command, marker[:4], marker[4:])]))
+            while marker not in outcome["stdout"]:
+                raw = await asyncio.wait_for(socket.read_message(), TIMEOUT)
+                if raw is None:
+                    outcome["error"] = "the terminal's websocket closed"
+                    break
+                message = json.loads(raw)
+                if message[0] == "stdout":
+                    outcome["stdout"] += message[1]
+            socket.close()
+        finally:
+            await self.fetch("/api/terminals/%s" % name, "DELETE")
+        return outcome
+
+
 async def main(presigned_url: str, cafile: str, jobs: list[dict]) -> None:
     session = Session(presigned_url, cafile)
     await session.login()
     for job in jobs:
         try:
-            outcome = await session.run(job["kernel"], job["code"])
+            if "terminal" in job:
+                outcome = await session.terminal(job["terminal"])
+            else:
+                outcome = await session.run(job["kernel"], job["code"])
         except asyncio.TimeoutError:
-            outcome = {"kernel": job["kernel"], "status": None, "error": "no answer in %d s" % TIMEOUT}
+            outcome = dict(job, status=None, error="no answer in %d s" % TIMEOUT)
         print(json.dumps(outcome), flush=True)
 
 
