@@ -14,8 +14,11 @@ description:
     supports as the fact C(sagebox_gpu).
   - A host without C(nvidia-smi), without an NVIDIA device, or whose driver is not loaded has no GPU;
     C(reason) says which. Nothing fails for lack of a GPU.
-  - Chooses the framework build (C(cpu) or C(gpu)) from O(build), C(auto) meaning C(gpu) when a GPU is present.
-  - Lists the NVIDIA device nodes (C(/dev/nvidia*)) that a hardened service must be allowed to open.
+  - Any other failure of C(nvidia-smi) (a driver/library mismatch, a GPU fallen off the bus) is not read as
+    "no GPU": with O(build=auto) the module fails with it, rather than switching the host to CPU builds.
+  - Chooses the build (C(cpu) or C(gpu)) from O(build), C(auto) meaning C(gpu) when a GPU is present, and per
+    framework whether the host can run its GPU wheels (C(frameworks)).
+  - Lists the NVIDIA device nodes (C(/dev/nvidia*), C(/dev/nvidia-caps/*) for MIG).
 extends_documentation_fragment:
   - action_common_attributes
   - action_common_attributes.facts
@@ -88,6 +91,17 @@ ansible_facts:
         build:
           description: The chosen build, V(cpu) or V(gpu).
           type: str
+        error:
+          description:
+            - Why nvidia-smi failed when the failure does not mean "no GPU" (a driver/library mismatch, a GPU fallen
+              off the bus); empty otherwise. With O(build=auto) the module then fails with it.
+          type: str
+        frameworks:
+          description:
+            - The build of each framework (C(tensorflow), C(mxnet)), V(cpu) or V(gpu), and why a GPU host gets a CPU
+              build (C(reason)): TensorFlow's CUDA 12 wheels need driver 525.60.13 or later; mxnet-cu112 needs the
+              CUDA 11.2 runtime and cuDNN 8 (C(libcudart.so.11.0), C(libcudnn.so.8)) on the host and driver 460.27.03.
+          type: dict
   sample:
     sagebox_gpu:
       present: true
@@ -103,7 +117,11 @@ ansible_facts:
           memory_total_mib: 81559
       devices: [/dev/nvidia-uvm, /dev/nvidia0, /dev/nvidiactl]
       reason: ""
+      error: ""
       build: gpu
+      frameworks:
+        tensorflow: {build: gpu, reason: ""}
+        mxnet: {build: cpu, reason: "mxnet-cu112 (which brings no CUDA libraries) needs libcudart.so.11.0, libcudnn.so.8 on the host"}
 """
 
 import glob
@@ -126,10 +144,20 @@ def main() -> None:
     if smi is not None:
         rc, out, err = module.run_command([smi, "-q", "-x"])
     facts = nvidia_gpu.detect(smi, rc, out, err)
-    facts["devices"] = sorted(
-        path for path in glob.glob(os.path.join(module.params["device_dir"], "nvidia*")) if not os.path.isdir(path)
-    )
-    facts["build"] = nvidia_gpu.choose_build(facts, module.params["build"])
+    device_dir = module.params["device_dir"]
+    # MIG capabilities are nodes in a directory of their own.
+    nodes = glob.glob(os.path.join(device_dir, "nvidia*")) + glob.glob(os.path.join(device_dir, "nvidia-caps", "*"))
+    facts["devices"] = sorted(path for path in nodes if not os.path.isdir(path))
+    try:
+        facts["build"] = nvidia_gpu.choose_build(facts, module.params["build"])
+    except nvidia_gpu.GpuError as exc:
+        module.fail_json(msg=str(exc), sagebox_gpu=facts)
+    libraries = []
+    if facts["build"] == "gpu":
+        ldconfig = module.get_bin_path("ldconfig", opt_dirs=["/sbin", "/usr/sbin"])
+        if ldconfig is not None:
+            libraries = nvidia_gpu.cuda_libraries(module.run_command([ldconfig, "-p"])[1])
+    facts["frameworks"] = nvidia_gpu.framework_builds(facts, facts["build"], module.params["build"], libraries)
     module.exit_json(changed=False, ansible_facts={"sagebox_gpu": facts})
 
 

@@ -77,3 +77,55 @@ def test_override_wins_over_detection():
 def test_unknown_build_is_refused():
     with pytest.raises(ValueError, match="build 'tpu' must be one of auto, cpu, gpu"):
         nvidia_gpu.choose_build({}, "tpu")
+
+
+@pytest.mark.parametrize(
+    "status, message",
+    [(18, "Failed to initialize NVML: Driver/library version mismatch"), (15, "Unable to determine the device handle"),
+     (12, "NVML Shared Library Not Found"), (255, "Unknown Error")],
+)
+def test_a_broken_gpu_is_not_read_as_no_gpu(status, message):
+    facts = nvidia_gpu.detect("/usr/bin/nvidia-smi", status, message, "")
+    assert not facts["present"] and facts["error"] == "nvidia-smi failed (exit %d): %s" % (status, message)
+    with pytest.raises(nvidia_gpu.GpuError, match="exit %d.*does not mean it has no GPU" % status):
+        nvidia_gpu.choose_build(facts)
+    assert nvidia_gpu.choose_build(facts, "cpu") == "cpu"
+
+
+def test_corrupted_inforom_still_counts_its_gpus():
+    facts = nvidia_gpu.detect("/usr/bin/nvidia-smi", 14, smi("one-gpu.xml"), "WARNING: infoROM is corrupted at gpu 0000:18:00.0")
+    assert facts["present"] and facts["error"] == "" and nvidia_gpu.choose_build(facts) == "gpu"
+
+
+LDCONFIG_CUDA11 = """1234 libs found in cache `/etc/ld.so.cache'
+	libcudnn.so.8 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcudnn.so.8
+	libcudart.so.11.0 (libc6,x86-64) => /usr/local/cuda-11.2/lib64/libcudart.so.11.0
+	libc.so.6 (libc6,x86-64) => /lib/x86_64-linux-gnu/libc.so.6
+"""
+
+
+def test_framework_builds_follow_what_the_host_has():
+    h100 = nvidia_gpu.detect("/usr/bin/nvidia-smi", 0, smi("one-gpu.xml"), "")  # driver 550
+    bare = nvidia_gpu.framework_builds(h100, "gpu", "auto", nvidia_gpu.cuda_libraries("0 libs found\n"))
+    assert bare["tensorflow"] == {"build": "gpu", "reason": ""}
+    assert bare["mxnet"]["build"] == "cpu"
+    assert "libcudart.so.11.0, libcudnn.so.8" in bare["mxnet"]["reason"]
+    with_cuda11 = nvidia_gpu.framework_builds(h100, "gpu", "auto", nvidia_gpu.cuda_libraries(LDCONFIG_CUDA11))
+    assert with_cuda11["mxnet"] == {"build": "gpu", "reason": ""}
+    # Asked for gpu: kept, with the reason, for the kernels role to refuse.
+    forced = nvidia_gpu.framework_builds(h100, "gpu", "gpu", [])
+    assert forced["mxnet"]["build"] == "gpu" and forced["mxnet"]["reason"]
+
+
+def test_an_old_driver_gets_cpu_tensorflow():
+    old = dict(nvidia_gpu.detect("/usr/bin/nvidia-smi", 0, smi("one-gpu.xml"), ""), driver_version="470.256.02")
+    builds = nvidia_gpu.framework_builds(old, "gpu", "auto", nvidia_gpu.cuda_libraries(LDCONFIG_CUDA11))
+    assert builds["tensorflow"]["build"] == "cpu"
+    assert builds["tensorflow"]["reason"] == "driver 470.256.02 is older than the 525.60.13 that TensorFlow's CUDA 12 wheels needs"
+    assert builds["mxnet"] == {"build": "gpu", "reason": ""}
+
+
+def test_cpu_hosts_build_every_framework_for_the_cpu():
+    facts = nvidia_gpu.detect(None, None, "", "")
+    assert nvidia_gpu.framework_builds(facts, "cpu", "auto", []) == {
+        "tensorflow": {"build": "cpu", "reason": ""}, "mxnet": {"build": "cpu", "reason": ""}}

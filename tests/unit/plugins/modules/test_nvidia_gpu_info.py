@@ -24,11 +24,15 @@ def test_gpu_host_facts_and_devices(run_module, tmp_path, monkeypatch):
     for node in ("nvidia0", "nvidia1", "nvidiactl", "nvidia-uvm", "null"):
         (dev / node).touch()
     (dev / "nvidia-caps").mkdir()
+    (dev / "nvidia-caps" / "nvidia-cap1").touch()
+    (dev / "nvidia-caps" / "nvidia-cap2").touch()
     failed, result = run_module(nvidia_gpu_info, {"device_dir": str(dev)})
     facts = result["ansible_facts"]["sagebox_gpu"]
     assert not failed and not result["changed"]
     assert facts["count"] == 4 and facts["build"] == "gpu"
-    assert facts["devices"] == [str(dev / n) for n in ("nvidia-uvm", "nvidia0", "nvidia1", "nvidiactl")]
+    assert facts["devices"] == [str(dev / n) for n in ("nvidia-caps/nvidia-cap1", "nvidia-caps/nvidia-cap2",
+                                                        "nvidia-uvm", "nvidia0", "nvidia1", "nvidiactl")]
+    assert set(facts["frameworks"]) == {"tensorflow", "mxnet"}
 
 
 def test_driver_missing_chooses_cpu_unless_told(run_module, tmp_path, monkeypatch):
@@ -43,3 +47,16 @@ def test_driver_missing_chooses_cpu_unless_told(run_module, tmp_path, monkeypatc
 def test_unknown_build_is_refused(run_module, tmp_path):
     failed, result = run_module(nvidia_gpu_info, {"build": "tpu"})
     assert failed and "value of build must be one of: auto, cpu, gpu, got: tpu" in result["msg"]
+
+
+def test_a_driver_library_mismatch_fails_in_auto_mode(run_module, tmp_path, monkeypatch):
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    tool = bindir / "nvidia-smi"
+    tool.write_text("#!/bin/sh\necho 'Failed to initialize NVML: Driver/library version mismatch'\nexit 18\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", "%s:/usr/bin:/bin" % bindir)
+    failed, result = run_module(nvidia_gpu_info, {"device_dir": str(tmp_path)})
+    assert failed and "nvidia-smi failed (exit 18): Failed to initialize NVML: Driver/library version mismatch" in result["msg"]
+    failed, result = run_module(nvidia_gpu_info, {"device_dir": str(tmp_path), "build": "cpu"})
+    assert not failed and result["ansible_facts"]["sagebox_gpu"]["build"] == "cpu"
