@@ -111,14 +111,25 @@ def check_failure_reason(reason: str) -> str:
 
 
 def check_create_request(params: dict) -> None:
-    """Check a whole create request, raising RequestError on the first broken constraint."""
-    check_name(params["name"])
+    """Check a whole create request; RequestError naming every broken constraint, as SageMaker does
+    ("2 validation errors detected: ...; ...")."""
+    checks = [lambda: check_name(params["name"])]
     if params.get("volume_size_in_gb") is not None:
-        check_volume_size(params["volume_size_in_gb"])
+        checks.append(lambda: check_volume_size(params["volume_size_in_gb"]))
     if params.get("lifecycle_config_name"):
-        check_name(params["lifecycle_config_name"], "lifecycle_config_name")
-    check_repositories(params.get("default_code_repository"), params.get("additional_code_repositories"))
-    check_tags(params.get("tags"))
+        checks.append(lambda: check_name(params["lifecycle_config_name"], "lifecycle_config_name"))
+    checks.append(lambda: check_repositories(params.get("default_code_repository"),
+                                             params.get("additional_code_repositories")))
+    checks.append(lambda: check_tags(params.get("tags")))
+    errors = []
+    for check in checks:
+        try:
+            check()
+        except RequestError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise RequestError("%d validation error%s detected: %s"
+                           % (len(errors), "" if len(errors) == 1 else "s", "; ".join(errors)))
 
 
 def account_id(machine_id: str) -> str:

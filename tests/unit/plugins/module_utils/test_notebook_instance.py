@@ -153,3 +153,15 @@ def test_list_filters_and_sorts():
     assert names(nb.list_instances(records, name_contains="a-")) == ["gamma-x"]
     with pytest.raises(nb.RequestError, match="sort_by"):
         nb.list_instances(records, sort_by="Size")
+
+
+def test_every_broken_rule_is_reported_at_once():
+    params = {"name": "bad_name", "volume_size_in_gb": 3, "tags": {"aws:team": "x"}}
+    with pytest.raises(nb.RequestError) as exc:
+        nb.check_create_request(params)
+    message = str(exc.value)
+    assert message.startswith("3 validation errors detected: name 'bad_name' must match")
+    assert "; volume_size_in_gb 3 must be an integer from 5 to 16384; " in message
+    assert message.endswith("tag key 'aws:team' must not start with 'aws:' (reserved)")
+    with pytest.raises(nb.RequestError, match="^1 validation error detected: volume_size_in_gb 3 "):
+        nb.check_create_request({"name": "nb", "volume_size_in_gb": 3})
