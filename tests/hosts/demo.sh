@@ -77,7 +77,8 @@ ansible-playbook -e "@$work/vars.yml" \
       "TASK [sagebox.notebook."*)
         role=${line#TASK \[sagebox.notebook.}; role=${role%% :*}
         [ "$role" = "$last" ] || step "  $role"; last=$role ;;
-      *"is InService at"* | *"is Failed"*) step "  ${line#*\"msg\": }" ;;
+      # The playbook's summary ("NAME: new → InService in 75.3 s at https://…"), or the failure.
+      *"InService in "*" s at https://"* | *"is Failed"*) step "  ${line#*\"msg\": }" ;;
     esac
   done
 }
