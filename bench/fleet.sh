@@ -20,7 +20,7 @@ for size in 1 4; do
   declare -A before=()
   for name in "${names[@]}"; do before[$name]=$(rx_bytes "$name"); done
   wall[$size]=$(playbook create_notebook_instance "$work/inventory-$size.yml" "$work/fleet-$size.log" --forks 4)
-  [ "$(grep -c 'is InService' "$work/fleet-$size.log")" -eq "$size" ]
+  [ "$(grep -c 'InService in [0-9.]* s at' "$work/fleet-$size.log")" -eq "$size" ]
   bytes[$size]=0 each=()
   for name in "${names[@]}"; do
     received=$(( $(rx_bytes "$name") - before[$name] ))

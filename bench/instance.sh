@@ -32,7 +32,7 @@ podman exec sagebox-bench-script bash -c "update-ca-certificates >/dev/null 2>&1
   || { cat "$work/script.log" >&2; exit 1; }
 script_ms=$(( $(now_ms) - start ))
 create_ms=$(playbook create_notebook_instance "$work/inventory.yml" "$work/create.log")
-grep -q 'is InService' "$work/create.log"
+grep -q 'InService in [0-9.]* s at' "$work/create.log"
 printf 'create → InService: %s s with the collection, %s s with a plain shell script: ratio %s\n' \
   "$(seconds "$create_ms")" "$(seconds "$script_ms")" "$(python3 -c "print(f'{$create_ms / $script_ms:.2f}')")"
 
@@ -40,8 +40,8 @@ noop_ms=$(playbook create_notebook_instance "$work/inventory.yml" "$work/noop.lo
 printf 'no-op re-run of the create: %s s, changed=%s\n' "$(seconds "$noop_ms")" "$(changed "$work/noop.log")"
 
 stop_ms=$(playbook stop_notebook_instance "$work/inventory.yml" "$work/stop.log")
-grep -q 'is Stopped' "$work/stop.log"
+grep -q 'Stopped in [0-9.]* s' "$work/stop.log"
 start_ms=$(playbook start_notebook_instance "$work/inventory.yml" "$work/start.log")
-grep -q 'is InService' "$work/start.log"
+grep -q 'InService in [0-9.]* s' "$work/start.log"
 printf 'stop → Stopped: %s s; start → InService: %s s; stop→start→InService: %s s\n' \
   "$(seconds "$stop_ms")" "$(seconds "$start_ms")" "$(seconds $((stop_ms + start_ms)))"
