@@ -16,6 +16,16 @@ HOME = os.path.expanduser("~")
 SERVER = os.getppid()  # the kernel's parent: the Jupyter server
 result = {"read": {}, "proc": {}, "planted": {}, "pinned_writable": {}}
 
+def try_read(path: str) -> str:
+    """READ when the first byte of `path` could be read, else the error's name."""
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+        return "READ"
+    except OSError as exc:
+        return type(exc).__name__
+
+
 for path in [
     "/etc/sagebox/notebook-instance/presign-key.pem",
     "/etc/sagebox/notebook-instance/signing-key",
@@ -24,21 +34,10 @@ for path in [
     "/run/jupyter-server-secrets/handover",
     "/run/jupyter-server-secrets/session-secret",
 ]:
-    try:
-        with open(path, "rb") as handle:
-            handle.read(1)
-        result["read"][path] = "READ"
-    except OSError as exc:
-        result["read"][path] = type(exc).__name__
+    result["read"][path] = try_read(path)
 
 for name in ["mem", "environ", "fd/0", "fd/3", "maps", "cmdline"]:
-    path = "/proc/%d/%s" % (SERVER, name)
-    try:
-        with open(path, "rb") as handle:
-            handle.read(16)
-        result["proc"][name] = "READ"
-    except OSError as exc:
-        result["proc"][name] = type(exc).__name__
+    result["proc"][name] = try_read("/proc/%d/%s" % (SERVER, name))
 try:
     result["proc"]["fd listing"] = "READ %d" % len(os.listdir("/proc/%d/fd" % SERVER))
 except OSError as exc:
