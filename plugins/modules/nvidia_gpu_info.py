@@ -15,7 +15,7 @@ description:
   - A host without C(nvidia-smi), without an NVIDIA device, or whose driver is not loaded has no GPU;
     C(reason) says which. Nothing fails for lack of a GPU.
   - Any other failure of C(nvidia-smi) (a driver/library mismatch, a GPU fallen off the bus) is not read as
-    "no GPU": with O(build=auto) the module fails with it, rather than switching the host to CPU builds.
+    "no GPU"; with O(build=auto) the module fails with it, rather than switching the host to CPU builds.
   - Chooses the build (C(cpu) or C(gpu)) from O(build), C(auto) meaning C(gpu) when a GPU is present, and per
     framework whether the host can run its GPU wheels (C(frameworks)).
   - Lists the NVIDIA device nodes (C(/dev/nvidia*), C(/dev/nvidia-caps/*) for MIG).
