@@ -7,7 +7,8 @@ environment):
     python presign_attack.py --instance NAME [--port 8443] [--cafile CERT] [--seed N]
 
 Every bad token must be refused (any answer but the 302 into JupyterLab); every fresh valid token
-must open a session exactly once; every altered or foreign session cookie must be refused by the API. Prints the counts per kind as JSON and exits non-zero on any
+must open a session exactly once; every altered or foreign session cookie must be refused by the API.
+Prints the counts per kind as JSON and exits non-zero on any
 accepted bad token or any valid token not accepted exactly once. Bounded: a fixed number of requests
 over one keep-alive connection, each with a timeout.
 """

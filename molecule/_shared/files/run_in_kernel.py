@@ -130,7 +130,6 @@ class Session:
             await self.fetch("/api/kernels/%s" % kernel_id, "DELETE")
         return outcome
 
-
     async def terminal(self, command: str) -> dict:
         outcome = {"terminal": command, "stdout": "", "error": None}
         response = await self.fetch("/api/terminals", "POST", "{}")

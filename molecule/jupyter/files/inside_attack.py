@@ -16,6 +16,7 @@ HOME = os.path.expanduser("~")
 SERVER = os.getppid()  # the kernel's parent: the Jupyter server
 result = {"read": {}, "proc": {}, "planted": {}, "pinned_writable": {}}
 
+
 def try_read(path: str) -> str:
     """READ when the first byte of `path` could be read, else the error's name."""
     try:

@@ -97,11 +97,13 @@ def test_corrupted_inforom_still_counts_its_gpus():
     assert facts["present"] and facts["error"] == "" and nvidia_gpu.choose_build(facts) == "gpu"
 
 
-LDCONFIG_CUDA11 = """1234 libs found in cache `/etc/ld.so.cache'
-	libcudnn.so.8 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcudnn.so.8
-	libcudart.so.11.0 (libc6,x86-64) => /usr/local/cuda-11.2/lib64/libcudart.so.11.0
-	libc.so.6 (libc6,x86-64) => /lib/x86_64-linux-gnu/libc.so.6
-"""
+# What `ldconfig -p` prints (a tab before each library).
+LDCONFIG_CUDA11 = (
+    "1234 libs found in cache `/etc/ld.so.cache'\n"
+    "\tlibcudnn.so.8 (libc6,x86-64) => /usr/lib/x86_64-linux-gnu/libcudnn.so.8\n"
+    "\tlibcudart.so.11.0 (libc6,x86-64) => /usr/local/cuda-11.2/lib64/libcudart.so.11.0\n"
+    "\tlibc.so.6 (libc6,x86-64) => /lib/x86_64-linux-gnu/libc.so.6\n"
+)
 
 
 def test_framework_builds_follow_what_the_host_has():

@@ -30,8 +30,8 @@ def test_gpu_host_facts_and_devices(run_module, tmp_path, monkeypatch):
     facts = result["ansible_facts"]["sagebox_gpu"]
     assert not failed and not result["changed"]
     assert facts["count"] == 4 and facts["build"] == "gpu"
-    assert facts["devices"] == [str(dev / n) for n in ("nvidia-caps/nvidia-cap1", "nvidia-caps/nvidia-cap2",
-                                                        "nvidia-uvm", "nvidia0", "nvidia1", "nvidiactl")]
+    nodes = ("nvidia-caps/nvidia-cap1", "nvidia-caps/nvidia-cap2", "nvidia-uvm", "nvidia0", "nvidia1", "nvidiactl")
+    assert facts["devices"] == [str(dev / n) for n in nodes]
     assert set(facts["frameworks"]) == {"tensorflow", "mxnet"}
 
 
