@@ -74,10 +74,10 @@ demo: setup
 
 # Four lanes at once: the static checks and unit tests; then the Molecule scenarios in three lanes
 # balanced by their durations on a 2-core build machine (see README): the scenarios that build the
-# four kernels and ca_trust, then the browser test (they fill and read the same wheelhouse); the VM
-# tier and the scenarios of the volume and the lifecycle scripts; the fault suite and the rest. A
-# scenario added under molecule/ runs in the last lane.
-LANE1 := ca_trust kernels sample_notebooks
+# four kernels, ca_trust and tmpfs_tmp, then the browser test (they fill and read the same
+# wheelhouse); the VM tier and the scenarios of the volume and the lifecycle scripts; the fault
+# suite and the rest. A scenario added under molecule/ runs in the last lane.
+LANE1 := ca_trust kernels sample_notebooks tmpfs_tmp
 LANE2 := vm lifecycle storage_volume
 LANE3 := $(filter-out $(LANE1) $(LANE2),$(SCENARIOS))
 test: setup
