@@ -137,16 +137,19 @@ class Store:
 
     def claim(self, jti: str, expires: int, now: float) -> bool:
         """Record `jti` as used; False when it was used before."""
+        purge = now - self.purged >= self.PURGE_SECONDS
         try:
             with self.db:
                 self.db.execute("BEGIN IMMEDIATE")
-                if now - self.purged >= self.PURGE_SECONDS:
+                if purge:
                     self.db.execute("DELETE FROM used WHERE expires < ?", (int(now),))
                     self.db.execute("DELETE FROM sessions WHERE expires <= ?", (int(now),))
-                    self.purged = now
                 self.db.execute("INSERT INTO used (jti, expires) VALUES (?, ?)", (jti, expires))
         except sqlite3.IntegrityError:
             return False
+        # Only a committed purge counts: a replay rolls its purge back with its insert.
+        if purge:
+            self.purged = now
         return True
 
     def open_session(self, sid: str, expires: int) -> None:
