@@ -41,7 +41,7 @@ case $command in
     qemu-img create -q -f qcow2 -b "$(readlink -f "$image")/disk.img" -F raw "$dir/root.qcow2"
     qemu-img create -q -f raw "$dir/volume.img" "${SAGEBOX_VM_VOLUME_GB:-5}G"
     cp "$image/id_ed25519" "$dir/id_ed25519"
-    qemu-system-x86_64 -name "$name" -accel tcg -cpu max -smp 2 -m "${SAGEBOX_VM_MEMORY_MB:-2048}" \
+    qemu-system-x86_64 -name "$name" -accel tcg -cpu "${SAGEBOX_VM_CPU:-max}" -smp 2 -m "${SAGEBOX_VM_MEMORY_MB:-2048}" \
       -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
       -append "root=LABEL=sagebox-root rw console=ttyS0 systemd.show_status=false" \
       -drive "file=$dir/root.qcow2,if=virtio,format=qcow2" \

@@ -18,7 +18,10 @@ def _load(path: Path) -> dict:
 @pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
 def test_defaults_match_argument_specs(role: Path):
     defaults = _load(role / "defaults" / "main.yml")
-    options = _load(role / "meta" / "argument_specs.yml")["argument_specs"]["main"]["options"]
+    # Every entry point's options (an internal role such as _common has no main).
+    options = {}
+    for entry in _load(role / "meta" / "argument_specs.yml")["argument_specs"].values():
+        options.update(entry.get("options", {}))
 
     optional = {name for name, spec in options.items() if not spec.get("required")}
     assert set(defaults) <= optional, f"{role.name}: undocumented defaults {set(defaults) - optional}"
