@@ -104,6 +104,38 @@ def tags_as_pairs(tags) -> list:
     return pairs
 
 
+def record_tags(record: dict) -> dict:
+    """Return a record's tags as a dict (key: value), in their order."""
+    return {tag["Key"]: tag.get("Value", "") for tag in (record or {}).get("Tags") or []}
+
+
+def retagged(record: dict, add=None, remove=None, purge: bool = False) -> dict:
+    """Return the tags after AddTags (`add`, a dict or [{Key, Value}]) and DeleteTags (`remove`, keys).
+
+    With `purge`, the tags become `add` alone. Raises RequestError when `add` or the result breaks
+    SageMaker's limits (at most 50 tags, keys 1-128 characters without 'aws:', values at most 256).
+    """
+    check_tags(add)
+    for key in remove or []:
+        if not isinstance(key, str) or not 1 <= len(key) <= TAG_KEY_MAX:
+            raise RequestError("tag key %r must be 1 to %d characters" % (key, TAG_KEY_MAX))
+    tags = {} if purge else record_tags(record)
+    tags.update(dict(tags_as_pairs(add)))
+    for key in remove or []:
+        tags.pop(key, None)
+    if len(tags) > TAGS_MAX:
+        raise RequestError("the instance would have %d tags: at most %d are allowed (delete some first)"
+                           % (len(tags), TAGS_MAX))
+    return tags
+
+
+def with_tags(record: dict, tags: dict) -> dict:
+    """Return a copy of `record` with these tags (LastModifiedTime kept: tags are not an update)."""
+    record = dict(record)
+    record["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
+    return record
+
+
 def check_failure_reason(reason: str) -> str:
     """Return `reason` cut to SageMaker's FailureReason limit."""
     reason = str(reason)
@@ -383,6 +415,42 @@ def updated_record(record: dict, changes: dict, now: float) -> dict:
 def resource_metadata(record: dict) -> dict:
     """Return the content of /opt/ml/metadata/resource-metadata.json, as on SageMaker."""
     return {"ResourceArn": record["NotebookInstanceArn"], "ResourceName": record["NotebookInstanceName"]}
+
+
+# Beside resource-metadata.json, for code on the instance: its own description, tags included,
+# readable by every user (no credentials needed). Written by the modules with each record change.
+DESCRIPTION_FILE = "notebook-instance.json"
+
+
+def description_path(metadata_path: str) -> str:
+    """The description file next to the resource metadata file at `metadata_path`."""
+    return os.path.join(os.path.dirname(metadata_path), DESCRIPTION_FILE)
+
+
+def public_description(record: dict) -> bytes:
+    """The description file's content: the record as DescribeNotebookInstance gives it."""
+    return (json.dumps(describe(record), indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_public_file(path: str, data: bytes, check_mode: bool = False) -> bool:
+    """Write `data` to `path` (mode 0644, its directory 0755) when it differs; return whether it did."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read() == data:
+                return False
+    except FileNotFoundError:
+        pass
+    if not check_mode:
+        write_private_file(path, data, mode=0o644)
+        os.chmod(os.path.dirname(path), 0o755)
+    return True
+
+
+def publish(record: dict, metadata_path: str = METADATA_PATH, check_mode: bool = False) -> bool:
+    """Write resource-metadata.json and the description beside it for `record`; return whether one changed."""
+    metadata = (json.dumps(resource_metadata(record), indent=2, sort_keys=True) + "\n").encode("utf-8")
+    changed = write_public_file(metadata_path, metadata, check_mode)
+    return write_public_file(description_path(metadata_path), public_description(record), check_mode) or changed
 
 
 def volume_usage(path: str) -> dict | None:

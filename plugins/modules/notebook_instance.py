@@ -127,7 +127,11 @@ options:
     type: path
     default: /var/lib/sagebox/notebook-instance.json
   metadata_path:
-    description: SageMaker's resource metadata file, read by lifecycle scripts.
+    description:
+      - SageMaker's resource metadata file, read by lifecycle scripts.
+      - Beside it, C(notebook-instance.json) holds the instance as DescribeNotebookInstance gives it, tags included,
+        readable by every user of the host (code on the instance reads its own description and tags without
+        credentials); both are rewritten with every change of the record.
     type: path
     default: /opt/ml/metadata/resource-metadata.json
   secrets_dir:
@@ -194,7 +198,6 @@ notebook_instance:
     Tags: [{Key: team, Value: vision}]
 """
 
-import json
 import os
 import time
 
@@ -226,6 +229,9 @@ class NotebookInstance:
     def converged_record(self, before: dict) -> dict:
         """The record for state=present on an existing instance: what it asks must be what it has."""
         fields = nb.given_fields(self.params)
+        # A create's tags are the new instance's; later, AddTags and DeleteTags change them
+        # (sagebox.notebook.notebook_instance_tags), and a create run again keeps what they made.
+        fields.pop("Tags", None)
         differences = nb.request_differences(before, fields)
         if differences:
             self.fail(
@@ -280,22 +286,12 @@ class NotebookInstance:
         return current or "Pending"
 
     def ensure_metadata(self, record: dict) -> None:
-        content = (json.dumps(nb.resource_metadata(record), indent=2, sort_keys=True) + "\n").encode("utf-8")
-        path = self.params["metadata_path"]
-        try:
-            with open(path, "rb") as handle:
-                current = handle.read()
-        except FileNotFoundError:
-            current = None
-        if current != content:
+        if nb.publish(record, self.params["metadata_path"], self.module.check_mode):
             self.changed = True
-            if not self.module.check_mode:
-                nb.write_private_file(path, content, mode=0o644)
-                os.chmod(os.path.dirname(path), 0o755)
 
     def remove(self) -> None:
         """Delete the record, the resource metadata and the secrets."""
-        paths = [self.params["record_path"], self.params["metadata_path"]]
+        paths = [self.params["record_path"], self.params["metadata_path"], nb.description_path(self.params["metadata_path"])]
         paths += [os.path.join(self.params["secrets_dir"], secret) for secret in SECRET_FILES]
         for path in paths:
             if os.path.exists(path):
