@@ -11,7 +11,7 @@ short_description: Add or delete the tags of the notebook instance on this host,
 version_added: 0.3.0
 description:
   - SageMaker's AddTags, DeleteTags and ListTags for the notebook instance on this host, at any status (tags are
-    not an update: the instance need not be stopped).
+    not an update, and the instance need not be stopped).
   - The limits are SageMaker's. At most 50 tags; a key has 1 to 128 characters and does not start with C(aws:);
     a value has at most 256. A request that breaks one fails, naming the value and the rule, and changes nothing.
   - The tags are kept in the instance record and written, with the rest of the description, to
@@ -36,13 +36,12 @@ options:
   tags:
     description:
       - With O(state=present), the tags to add, or to give a new value when their key is there (AddTags).
-      - A mapping (C({team: vision})) or SageMaker's list of C({Key, Value}).
+      - "A mapping (C({team: vision})) or SageMaker's list of C({Key, Value})."
     type: raw
   keys:
     description: With O(state=absent), the keys of the tags to delete (DeleteTags); keys that are not there are ignored.
     type: list
     elements: str
-    no_log: false
   state:
     description:
       - V(present) leaves the instance with O(tags) (and, with O(purge), with those alone).
