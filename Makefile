@@ -80,7 +80,7 @@ demo: apt venv collection
 # run), then the static checks and unit tests; ca_trust and the kernels scenario (the four kernels
 # and the sample notebooks), then the browser test (they fill and read the same wheelhouse); the
 # scenarios of the volume, /tmp and the lifecycle scripts; the fault suite and the rest. The VM
-# lane runs at normal priority and the others at nice 10, so that the emulator, which cannot use
+# lane runs at normal priority and the others at nice 19, so that the emulator, which cannot use
 # more than its CPU, gets one while the container lanes share the rest. A scenario added under
 # molecule/ runs in the last lane.
 LANE0 := vm
@@ -90,9 +90,9 @@ LANE3 := $(filter-out $(LANE0) $(LANE1) $(LANE2),$(SCENARIOS))
 test: setup
 	@tests/run-lanes.sh \
 	  "$(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE0),$(SCENARIOS))' && $(MAKE) --no-print-directory lint sanity unit ee" \
-	  "nice -n 10 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE1),$(SCENARIOS))' && nice -n 10 $(MAKE) --no-print-directory browser" \
-	  "nice -n 10 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE2),$(SCENARIOS))'" \
-	  "nice -n 10 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE3),$(SCENARIOS))'"
+	  "nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE1),$(SCENARIOS))' && nice -n 19 $(MAKE) --no-print-directory browser" \
+	  "nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE2),$(SCENARIOS))'" \
+	  "nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE3),$(SCENARIOS))'"
 	@echo "make test: every check passed"
 
 # --- checks ------------------------------------------------------------------
