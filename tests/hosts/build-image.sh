@@ -16,10 +16,20 @@ export CONTAINERS_CONF=${CONTAINERS_CONF:-$here/containers.conf}
 
 # Packages the roles expect to find on a minimal Debian host, plus what Ansible needs.
 packages=systemd-sysv,dbus,python3,python3-apt,sudo,ca-certificates,e2fsprogs,util-linux,mount,lvm2,iproute2,procps,kmod,curl,openssl
-# A VM boots its own kernel and is reached over SSH.
+# A VM boots its own kernel and is reached over SSH. Under TCG every apt run in the VM costs
+# minutes, so its image also carries the OS packages the roles install (a golden image, as a
+# fleet's would): the container scenarios prove the roles install them.
 vm_packages=linux-image-amd64,openssh-server,systemd-timesyncd
+# (installed with apt after debootstrap, whose --include cannot order their configuration)
+vm_role_packages="python3-venv python3-packaging python3-cryptography nftables"
+# The controller's extra CA certificates (a TLS-inspecting proxy's), trusted in the VM image as
+# the ca_trust role would (molecule/_shared/controller_ca_certificates.j2): under TCG the
+# role's update-ca-certificates alone takes minutes. Part of the recipe: a new one rebuilds.
+controller_cas=(/usr/local/share/ca-certificates/*.crt)
+[ -e "${controller_cas[0]}" ] || controller_cas=()
 
-recipe_hash=$( { cat "$0"; echo "$suite $mirror $flavour"; } | sha256sum | cut -c1-12)
+recipe_hash=$( { cat "$0"; echo "$suite $mirror $flavour"; [ "$flavour" != vm ] || cat "${controller_cas[@]}" /dev/null; } \
+  | sha256sum | cut -c1-12)
 image="localhost/sagebox-testhost:${suite}-${recipe_hash}"
 vm_dir=$(cd "$here/../.." && pwd)/.cache/vm/$suite
 
@@ -45,6 +55,9 @@ if [ "$flavour" = vm ]; then
     exit 0
   fi
   bootstrap ",$vm_packages"
+  cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
+  # shellcheck disable=SC2086 # a list of package names
+  DEBIAN_FRONTEND=noninteractive chroot "$rootfs" apt-get install -y -qq --no-install-recommends $vm_role_packages >/dev/null
   # QEMU's user network: DHCP on the first NIC, its DNS forwarder at 10.0.2.3.
   mkdir -p "$rootfs/etc/systemd/network"
   printf '[Match]\nName=en*\n\n[Network]\nDHCP=yes\n' >"$rootfs/etc/systemd/network/10-sagebox.network"
@@ -61,6 +74,11 @@ if [ "$flavour" = vm ]; then
   rm -f "$rootfs"/etc/ssh/ssh_host_*
   mkdir -p "$rootfs/etc/systemd/system/ssh.service.d"
   printf '[Service]\nExecStartPre=\nExecStartPre=/usr/bin/ssh-keygen -A\nExecStartPre=/usr/sbin/sshd -t\n' >"$rootfs/etc/systemd/system/ssh.service.d/sagebox-host-keys.conf"
+  for ca in "${controller_cas[@]}"; do
+    install -m 0644 "$ca" "$rootfs/usr/local/share/ca-certificates/controller-$(basename "$ca")"
+  done
+  chroot "$rootfs" update-ca-certificates >/dev/null
+  printf '[global]\ncert = /etc/ssl/certs/ca-certificates.crt\n' >"$rootfs/etc/pip.conf"
   chroot "$rootfs" apt-get clean
   rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin
   cp -L "$rootfs/vmlinuz" "$vm_dir/$recipe_hash/vmlinuz"
