@@ -21,7 +21,7 @@ packages=systemd-sysv,dbus,python3,python3-apt,sudo,ca-certificates,e2fsprogs,ut
 # fleet's would): the container scenarios prove the roles install them.
 vm_packages=linux-image-amd64,openssh-server,systemd-timesyncd
 # (installed with apt after debootstrap, whose --include cannot order their configuration)
-vm_role_packages="python3-venv python3-packaging python3-cryptography nftables"
+vm_role_packages="python3-venv python3-packaging python3-cryptography nftables netbase"
 # The controller's extra CA certificates (a TLS-inspecting proxy's), trusted in the VM image as
 # the ca_trust role would (molecule/_shared/controller_ca_certificates.j2): under TCG the
 # role's update-ca-certificates alone takes minutes. Part of the recipe: a new one rebuilds.
