@@ -9,7 +9,7 @@ unusable (a driver/library mismatch, 18; a GPU fallen off the bus, 15; ...), whi
 into a CPU build silently: choose_build() refuses it in auto mode.
 
 A GPU build of a framework also needs what its wheels do not bring (framework_builds()):
-TensorFlow's CUDA 12 wheels need a driver of 525.60.13 or later; MXNet's mxnet-cu112 wheel needs
+TensorFlow's and PyTorch's CUDA 12 wheels need a driver of 525.60.13 or later; MXNet's mxnet-cu112 wheel needs
 the CUDA 11.2 runtime and cuDNN 8 libraries on the host (it brings none) and a driver of
 460.27.03 or later. Without them auto mode builds that framework for the CPU and says why.
 """
@@ -27,6 +27,8 @@ EXIT_INFOROM = 14
 # What each framework's GPU wheels need from the host.
 TENSORFLOW_MIN_DRIVER = (525, 60, 13)
 MXNET_MIN_DRIVER = (460, 27, 3)
+# PyPI's torch for Linux x86_64 is built against CUDA 12 and brings its CUDA wheels, as TensorFlow's.
+PYTORCH_MIN_DRIVER = (525, 60, 13)
 MXNET_LIBRARIES = ("libcudart.so.11.0", "libcudnn.so.8")
 
 BUILD_CHOICES = ("auto", "cpu", "gpu")
@@ -157,6 +159,7 @@ def framework_builds(facts: dict, build: str, requested: str, libraries: list) -
     needs = {
         "tensorflow": (TENSORFLOW_MIN_DRIVER, (), "TensorFlow's CUDA 12 wheels"),
         "mxnet": (MXNET_MIN_DRIVER, MXNET_LIBRARIES, "mxnet-cu112 (which brings no CUDA libraries)"),
+        "pytorch": (PYTORCH_MIN_DRIVER, (), "PyTorch's CUDA 12 wheels"),
     }
     for framework, (min_driver, needed_libraries, what) in needs.items():
         reason = ""

@@ -98,8 +98,9 @@ ansible_facts:
           type: str
         frameworks:
           description:
-            - The build of each framework (C(tensorflow), C(mxnet)), V(cpu) or V(gpu), and why a GPU host gets a CPU
-              build (C(reason)); TensorFlow's CUDA 12 wheels need driver 525.60.13 or later; mxnet-cu112 needs the
+            - The build of each framework (C(tensorflow), C(mxnet), C(pytorch)), V(cpu) or V(gpu), and why a GPU host
+              gets a CPU build (C(reason)); TensorFlow's and PyTorch's CUDA 12 wheels need driver 525.60.13 or later;
+              mxnet-cu112 needs the
               CUDA 11.2 runtime and cuDNN 8 (C(libcudart.so.11.0), C(libcudnn.so.8)) on the host and driver 460.27.03.
           type: dict
   sample:
@@ -122,6 +123,7 @@ ansible_facts:
       frameworks:
         tensorflow: {build: gpu, reason: ""}
         mxnet: {build: cpu, reason: "mxnet-cu112 (which brings no CUDA libraries) needs libcudart.so.11.0, libcudnn.so.8 on the host"}
+        pytorch: {build: gpu, reason: ""}
 """
 
 import glob

@@ -110,6 +110,7 @@ def test_framework_builds_follow_what_the_host_has():
     h100 = nvidia_gpu.detect("/usr/bin/nvidia-smi", 0, smi("one-gpu.xml"), "")  # driver 550
     bare = nvidia_gpu.framework_builds(h100, "gpu", "auto", nvidia_gpu.cuda_libraries("0 libs found\n"))
     assert bare["tensorflow"] == {"build": "gpu", "reason": ""}
+    assert bare["pytorch"] == {"build": "gpu", "reason": ""}
     assert bare["mxnet"]["build"] == "cpu"
     assert "libcudart.so.11.0, libcudnn.so.8" in bare["mxnet"]["reason"]
     with_cuda11 = nvidia_gpu.framework_builds(h100, "gpu", "auto", nvidia_gpu.cuda_libraries(LDCONFIG_CUDA11))
@@ -125,9 +126,11 @@ def test_an_old_driver_gets_cpu_tensorflow():
     assert builds["tensorflow"]["build"] == "cpu"
     assert builds["tensorflow"]["reason"] == "driver 470.256.02 is older than the 525.60.13 that TensorFlow's CUDA 12 wheels needs"
     assert builds["mxnet"] == {"build": "gpu", "reason": ""}
+    assert builds["pytorch"]["reason"] == "driver 470.256.02 is older than the 525.60.13 that PyTorch's CUDA 12 wheels needs"
 
 
 def test_cpu_hosts_build_every_framework_for_the_cpu():
     facts = nvidia_gpu.detect(None, None, "", "")
     assert nvidia_gpu.framework_builds(facts, "cpu", "auto", []) == {
-        "tensorflow": {"build": "cpu", "reason": ""}, "mxnet": {"build": "cpu", "reason": ""}}
+        "tensorflow": {"build": "cpu", "reason": ""}, "mxnet": {"build": "cpu", "reason": ""},
+        "pytorch": {"build": "cpu", "reason": ""}}

@@ -32,7 +32,7 @@ def test_gpu_host_facts_and_devices(run_module, tmp_path, monkeypatch):
     assert facts["count"] == 4 and facts["build"] == "gpu"
     nodes = ("nvidia-caps/nvidia-cap1", "nvidia-caps/nvidia-cap2", "nvidia-uvm", "nvidia0", "nvidia1", "nvidiactl")
     assert facts["devices"] == [str(dev / n) for n in nodes]
-    assert set(facts["frameworks"]) == {"tensorflow", "mxnet"}
+    assert set(facts["frameworks"]) == {"tensorflow", "mxnet", "pytorch"}
 
 
 def test_driver_missing_chooses_cpu_unless_told(run_module, tmp_path, monkeypatch):
