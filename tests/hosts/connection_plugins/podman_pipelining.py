@@ -12,8 +12,8 @@ build machines, more when scenarios run side by side, twice per task (mount, exe
 `podman exec` does in the end is enter the container's namespaces and run the command there;
 when the connection runs as root (the test hosts are root's privileged containers), this plugin
 does that itself with util-linux's nsenter (about 0.02 s): every namespace of the container's
-PID 1, its root directory and working directory, and the environment `podman exec` gives
-(PATH, HOME, TERM, container). The PID comes from `podman inspect` once per container and is
+PID 1, its root directory and working directory, a session of its own, and the environment
+`podman exec` gives (PATH, HOME, TERM, container). The PID comes from `podman inspect` once per container and is
 kept in a file, checked against the process's start time before each use (a re-created container
 has a new one). Files are put and fetched the same way (`cat` in the container), so paths resolve
 as the container sees them, volumes included. With a remote user that is not root, or when
@@ -147,8 +147,10 @@ class Connection(PodmanConnection):
 
     def _enter(self, argv: list[str], in_data: bytes | None) -> tuple[int, bytes, bytes]:
         """Run argv in the container, as `podman exec -i` would."""
+        # setsid: a session of its own, as under `podman exec` or sshd, so that a controller killed
+        # with its process group (tests/faults/kill_at.py) leaves the command running on the host.
         command = [self._nsenter, "--target", self._pid, "--all", "--root", "--wd", "--",
-                   "/usr/bin/env", "-i", *ENVIRONMENT, *argv]
+                   "/usr/bin/setsid", "--wait", "/usr/bin/env", "-i", *ENVIRONMENT, *argv]
         # pylint: disable-next=consider-using-with
         process = subprocess.Popen([to_bytes(arg, errors="surrogate_or_strict") for arg in command],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
