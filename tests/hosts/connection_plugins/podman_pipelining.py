@@ -176,7 +176,7 @@ class Connection(PodmanConnection):
         if self._nsenter is None:
             return super().put_file(in_path, out_path)
         with open(to_bytes(in_path, errors="surrogate_or_strict"), "rb") as source:
-            rc, _, stderr = self._enter(["/bin/sh", "-c", 'cat > "$1"', "sh", out_path], source.read())
+            rc, dummy, stderr = self._enter(["/bin/sh", "-c", 'cat > "$1"', "sh", out_path], source.read())
         if rc != 0:
             raise AnsibleError(f"could not write {out_path} in container {self._container_id}: {to_native(stderr)}")
         return None
