@@ -12,8 +12,8 @@ build machines, more when scenarios run side by side, twice per task (mount, exe
 `podman exec` does in the end is enter the container's namespaces and run the command there;
 when the connection runs as root (the test hosts are root's privileged containers), this plugin
 does that itself with util-linux's nsenter (about 0.02 s): every namespace of the container's
-PID 1, its root directory and working directory, a session of its own, and the environment
-`podman exec` gives (PATH, HOME, TERM, container). The PID comes from `podman inspect` once per container and is
+PID 1, its cgroups and resource limits, its root directory and working directory, a session of
+its own, and the environment `podman exec` gives (PATH, HOME, TERM, container). The PID comes from `podman inspect` once per container and is
 kept in a file, checked against the process's start time before each use (a re-created container
 has a new one). Files are put and fetched the same way (`cat` in the container), so paths resolve
 as the container sees them, volumes included. With a remote user that is not root, or when
@@ -24,6 +24,7 @@ Found through ANSIBLE_CONNECTION_PLUGINS=tests/hosts/connection_plugins.
 from __future__ import annotations
 
 import os
+import resource
 import shlex
 import shutil
 import subprocess
@@ -94,6 +95,53 @@ DOCUMENTATION = """
 ENVIRONMENT = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
                "TERM=xterm", "container=podman"]
 PID_CACHE = os.path.join(tempfile.gettempdir(), f"sagebox-podman-pids-{os.getuid()}")
+# /proc/PID/limits names of the resource limits a command gets from the container.
+LIMITS = {
+    "Max cpu time": resource.RLIMIT_CPU, "Max file size": resource.RLIMIT_FSIZE,
+    "Max data size": resource.RLIMIT_DATA, "Max stack size": resource.RLIMIT_STACK,
+    "Max core file size": resource.RLIMIT_CORE, "Max processes": resource.RLIMIT_NPROC,
+    "Max open files": resource.RLIMIT_NOFILE, "Max locked memory": resource.RLIMIT_MEMLOCK,
+    "Max address space": resource.RLIMIT_AS,
+}
+
+
+def _cgroup_procs(pid: str) -> list[str]:
+    """The cgroup.procs files of the container's cgroups (the one of each hierarchy that holds its PID 1,
+    less systemd's init.scope), as `podman exec` (runc) puts a command there: a process outside them
+    sees its own cgroup as a path above the container's root, which the JVM, for one, cannot read."""
+    mounts = {}
+    with open("/proc/self/mountinfo", encoding="utf-8") as mountinfo:
+        for line in mountinfo:
+            fields, dummy, rest = line.partition(" - ")
+            fstype, dummy, options = rest.split()[:3]
+            if fstype == "cgroup2":
+                mounts[""] = fields.split()[4]
+            elif fstype == "cgroup":
+                names = [option for option in options.split(",") if option not in ("rw", "ro")
+                         and not option.startswith(("relatime", "noatime", "nosuid", "nodev", "noexec", "clone_children"))]
+                mounts[",".join(sorted(names))] = fields.split()[4]
+    procs = []
+    with open(f"/proc/{pid}/cgroup", encoding="utf-8") as cgroups:
+        for line in cgroups:
+            dummy, controllers, path = line.rstrip("\n").split(":", 2)
+            path = path.removesuffix("/init.scope")
+            mount = mounts.get(",".join(sorted(controllers.split(","))) if controllers else "")
+            if mount and path != "/":
+                procs.append(os.path.join(mount, path.lstrip("/"), "cgroup.procs"))
+    return procs
+
+
+def _limits(pid: str) -> list[tuple[int, int, int]]:
+    """The container's PID 1's resource limits, which `podman exec` gives a command too."""
+    limits = []
+    with open(f"/proc/{pid}/limits", encoding="ascii") as table:
+        for line in table:
+            for name, which in LIMITS.items():
+                if line.startswith(name + " "):
+                    soft, hard = line[len(name):].split()[:2]
+                    limits.append((which, *(resource.RLIM_INFINITY if value == "unlimited" else int(value)
+                                            for value in (soft, hard))))
+    return limits
 
 
 def _start_time(pid: str) -> str | None:
@@ -151,9 +199,20 @@ class Connection(PodmanConnection):
         # with its process group (tests/faults/kill_at.py) leaves the command running on the host.
         command = [self._nsenter, "--target", self._pid, "--all", "--root", "--wd", "--",
                    "/usr/bin/setsid", "--wait", "/usr/bin/env", "-i", *ENVIRONMENT, *argv]
-        # pylint: disable-next=consider-using-with
+        procs, limits = _cgroup_procs(self._pid), _limits(self._pid)
+
+        def join_the_container():
+            # In the child, before nsenter runs: its cgroups and limits, as runc exec does.
+            for procs_file in procs:
+                with open(procs_file, "w", encoding="ascii") as cgroup:
+                    cgroup.write(str(os.getpid()))
+            for which, soft, hard in limits:
+                resource.setrlimit(which, (soft, hard))
+
+        # pylint: disable-next=consider-using-with,subprocess-popen-preexec-fn
         process = subprocess.Popen([to_bytes(arg, errors="surrogate_or_strict") for arg in command],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   preexec_fn=join_the_container)
         stdout, stderr = process.communicate(input=in_data or b"")
         return process.returncode, stdout, stderr
 
