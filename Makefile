@@ -77,15 +77,15 @@ demo: apt venv collection
 
 # Four lanes at once, balanced by the scenarios' durations on a 2-core build machine (see README):
 # the VM tier (QEMU without KVM, one emulated CPU busy for the whole scenario), then the static
-# checks and unit tests; the kernels scenario (five kernels and the sample notebooks) and
-# storage_volume, then the browser test (it reads the wheelhouse the kernels scenario fills); the
-# fault suite, ca_trust and tmpfs_tmp; the lifecycle scripts, jupyter, notebook_instance and any
-# other. The VM lane runs at normal priority and the others at nice 19, so that the emulator, which
+# checks and unit tests; the kernels scenario (five kernels and the sample notebooks: the longest
+# container scenario on a fresh machine, whose wheelhouse starts empty), then the browser test (it
+# reads the wheelhouse the kernels scenario fills); the fault suite, ca_trust, tmpfs_tmp and
+# storage_volume; the lifecycle scripts, jupyter, notebook_instance and any other. The VM lane runs at normal priority and the others at nice 19, so that the emulator, which
 # cannot use more than its CPU, gets one while the container lanes share the rest. A scenario added
 # under molecule/ runs in the last lane.
 LANE0 := vm
-LANE1 := kernels storage_volume
-LANE2 := faults ca_trust tmpfs_tmp
+LANE1 := kernels
+LANE2 := faults ca_trust tmpfs_tmp storage_volume
 LANE3 := $(filter-out $(LANE0) $(LANE1) $(LANE2),$(SCENARIOS))
 test: setup
 	@tests/run-lanes.sh \
