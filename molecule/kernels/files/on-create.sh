@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # An OnCreate script in the style of SageMaker's lifecycle-configuration examples: run as root, the
 # environments' work as the notebook user, a variable for every notebook, Jupyter restarted.
 set -e

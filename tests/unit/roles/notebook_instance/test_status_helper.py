@@ -30,13 +30,13 @@ def host(tmp_path):
 
 
 def helper(host, *args):
-    directory, record, _ = host
+    directory, record = host[0], host[1]
     return subprocess.run([sys.executable, str(directory / "helper"), str(record), *args],
                           capture_output=True, text=True, check=False)
 
 
 def test_a_status_is_recorded_and_published(host):
-    _, record, metadata = host
+    record, metadata = host[1], host[2]
     done = helper(host, "Stopped")
     assert done.returncode == 0 and done.stdout.strip() == "notebook instance nb is Stopped"
     assert json.loads(record.read_text())["NotebookInstanceStatus"] == "Stopped"
@@ -45,7 +45,7 @@ def test_a_status_is_recorded_and_published(host):
 
 
 def test_the_same_status_again_leaves_the_record_alone(host):
-    _, record, _ = host
+    record = host[1]
     helper(host, "Stopped")
     before = record.read_text()
     assert helper(host, "Stopped").returncode == 0
@@ -53,14 +53,14 @@ def test_the_same_status_again_leaves_the_record_alone(host):
 
 
 def test_failed_keeps_the_reason_cut_to_sagemakers_limit(host):
-    _, record, _ = host
+    record = host[1]
     assert helper(host, "Failed", "x" * 2000).returncode == 0
     saved = json.loads(record.read_text())
     assert saved["NotebookInstanceStatus"] == "Failed" and len(saved["FailureReason"]) == 1024
 
 
 def test_an_unknown_status_or_a_damaged_record_fails(host):
-    _, record, _ = host
+    record = host[1]
     assert "usage:" in helper(host, "Sleeping").stderr
     record.write_text("{")
     damaged = helper(host, "Stopped")
