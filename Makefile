@@ -75,24 +75,26 @@ demo: apt venv collection
 	@mkdir -p $(CACHE)/pip-testhosts/bookworm-user
 	@tests/hosts/demo.sh
 
-# Four lanes at once, balanced by the scenarios' durations on a 2-core build machine (see README):
-# the VM tier (QEMU without KVM, one emulated CPU busy for the whole scenario), then the static
-# checks and unit tests; the kernels scenario (five kernels and the sample notebooks: the longest
-# container scenario on a fresh machine, whose wheelhouse starts empty), then the browser test (it
-# reads the wheelhouse the kernels scenario fills); the fault suite, ca_trust, tmpfs_tmp and
-# storage_volume; the lifecycle scripts, jupyter, notebook_instance and any other. The VM lane runs at normal priority and the others at nice 19, so that the emulator, which
-# cannot use more than its CPU, gets one while the container lanes share the rest. A scenario added
-# under molecule/ runs in the last lane.
+# Four lanes at once, balanced by the scenarios' durations measured in one make test of a clean
+# clone on a 2-core build machine (see README): the VM tier (QEMU without KVM, one emulated CPU busy
+# for the whole scenario), the static checks and unit tests, then storage_volume; the kernels
+# scenario (five kernels and the sample notebooks: the longest container scenario on a fresh
+# machine, whose wheelhouse starts empty); the fault suite and notebook_instance; ca_trust, jupyter,
+# lifecycle, tmpfs_tmp and any other, then the browser test (by then the kernels scenario has filled
+# the wheelhouse it reads). The VM lane runs at normal priority and the others at nice 19, so that
+# the emulator, which cannot use more than its CPU, gets one while the container lanes share the
+# rest. A scenario added under molecule/ runs in the last lane.
 LANE0 := vm
+LANE0_AFTER := storage_volume
 LANE1 := kernels
-LANE2 := faults ca_trust tmpfs_tmp storage_volume
-LANE3 := $(filter-out $(LANE0) $(LANE1) $(LANE2),$(SCENARIOS))
+LANE2 := faults notebook_instance
+LANE3 := $(filter-out $(LANE0) $(LANE0_AFTER) $(LANE1) $(LANE2),$(SCENARIOS))
 test: setup
 	@tests/run-lanes.sh \
-	  "$(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE0),$(SCENARIOS))' && $(MAKE) --no-print-directory lint sanity unit ee" \
-	  "nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE1),$(SCENARIOS))' && nice -n 19 $(MAKE) --no-print-directory browser" \
+	  "$(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE0),$(SCENARIOS))' && $(MAKE) --no-print-directory lint sanity unit ee && $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE0_AFTER),$(SCENARIOS))'" \
+	  "nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE1),$(SCENARIOS))'" \
 	  "nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE2),$(SCENARIOS))'" \
-	  "nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE3),$(SCENARIOS))'"
+	  "nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE3),$(SCENARIOS))' && nice -n 19 $(MAKE) --no-print-directory browser"
 	@echo "make test: every check passed"
 
 # --- checks ------------------------------------------------------------------
