@@ -77,16 +77,16 @@ demo: apt venv collection
 
 # Four lanes at once, balanced by the scenarios' durations measured in one make test of a clean
 # clone on a 2-core build machine (see README): the VM tier (QEMU without KVM, one emulated CPU busy
-# for the whole scenario), the static checks and unit tests, then storage_volume; the kernels
-# scenario (five kernels and the sample notebooks: the longest container scenario on a fresh
-# machine, whose wheelhouse starts empty); the fault suite and notebook_instance; ca_trust, jupyter,
+# for the whole scenario), the static checks and unit tests, then storage_volume; ca_trust and the
+# kernels scenario (five kernels and the sample notebooks: the longest container scenario on a fresh
+# machine, whose wheelhouse starts empty); the fault suite and notebook_instance; jupyter,
 # lifecycle, tmpfs_tmp and any other, then the browser test (by then the kernels scenario has filled
 # the wheelhouse it reads). The VM lane runs at normal priority and the others at nice 19, so that
 # the emulator, which cannot use more than its CPU, gets one while the container lanes share the
 # rest. A scenario added under molecule/ runs in the last lane.
 LANE0 := vm
 LANE0_AFTER := storage_volume
-LANE1 := kernels
+LANE1 := kernels ca_trust
 LANE2 := faults notebook_instance
 LANE3 := $(filter-out $(LANE0) $(LANE0_AFTER) $(LANE1) $(LANE2),$(SCENARIOS))
 test: setup
