@@ -105,10 +105,12 @@ LIMITS = {
 }
 
 
-def _cgroup_procs(pid: str) -> list[str]:
-    """The cgroup.procs files of the container's cgroups (the one of each hierarchy that holds its PID 1,
-    less systemd's init.scope), as `podman exec` (runc) puts a command there: a process outside them
-    sees its own cgroup as a path above the container's root, which the JVM, for one, cannot read."""
+def _cgroup_procs(pid: str) -> list[list[str]]:
+    """Per cgroup hierarchy, the cgroup.procs files to join, in order of preference: the container's cgroup
+    (the one that holds its PID 1, less systemd's init.scope), where `podman exec` (runc) puts a command, then
+    PID 1's own (a leaf, where a unified hierarchy with controllers allows no process in an inner cgroup).
+    A process outside them sees its own cgroup as a path above the container's root, which the JVM, for one,
+    cannot read."""
     mounts = {}
     with open("/proc/self/mountinfo", encoding="utf-8") as mountinfo:
         for line in mountinfo:
@@ -124,10 +126,10 @@ def _cgroup_procs(pid: str) -> list[str]:
     with open(f"/proc/{pid}/cgroup", encoding="utf-8") as cgroups:
         for line in cgroups:
             dummy, controllers, path = line.rstrip("\n").split(":", 2)
-            path = path.removesuffix("/init.scope")
             mount = mounts.get(",".join(sorted(controllers.split(","))) if controllers else "")
             if mount and path != "/":
-                procs.append(os.path.join(mount, path.lstrip("/"), "cgroup.procs"))
+                paths = dict.fromkeys([path.removesuffix("/init.scope"), path])
+                procs.append([os.path.join(mount, each.lstrip("/"), "cgroup.procs") for each in paths])
     return procs
 
 
@@ -203,9 +205,14 @@ class Connection(PodmanConnection):
 
         def join_the_container():
             # In the child, before nsenter runs: its cgroups and limits, as runc exec does.
-            for procs_file in procs:
-                with open(procs_file, "w", encoding="ascii") as cgroup:
-                    cgroup.write(str(os.getpid()))
+            for candidates in procs:
+                for procs_file in candidates:
+                    try:
+                        with open(procs_file, "w", encoding="ascii") as cgroup:
+                            cgroup.write(str(os.getpid()))
+                        break
+                    except OSError:
+                        continue
             for which, soft, hard in limits:
                 resource.setrlimit(which, (soft, hard))
 
