@@ -25,10 +25,10 @@ EXIT_DRIVER = 9
 EXIT_INFOROM = 14
 
 # What each framework's GPU wheels need from the host.
-TENSORFLOW_MIN_DRIVER = (525, 60, 13)
+# TensorFlow's and PyTorch's PyPI wheels are CUDA 12 builds that bring their CUDA libraries: they need
+# a driver that runs CUDA 12 (minor-version compatibility from 525.60.13).
+CUDA12_MIN_DRIVER = (525, 60, 13)
 MXNET_MIN_DRIVER = (460, 27, 3)
-# PyPI's torch for Linux x86_64 is built against CUDA 12 and brings its CUDA wheels, as TensorFlow's.
-PYTORCH_MIN_DRIVER = (525, 60, 13)
 MXNET_LIBRARIES = ("libcudart.so.11.0", "libcudnn.so.8")
 
 BUILD_CHOICES = ("auto", "cpu", "gpu")
@@ -157,9 +157,9 @@ def framework_builds(facts: dict, build: str, requested: str, libraries: list) -
     builds = {}
     driver = driver_tuple(facts.get("driver_version"))
     needs = {
-        "tensorflow": (TENSORFLOW_MIN_DRIVER, (), "TensorFlow's CUDA 12 wheels"),
+        "tensorflow": (CUDA12_MIN_DRIVER, (), "TensorFlow's CUDA 12 wheels"),
         "mxnet": (MXNET_MIN_DRIVER, MXNET_LIBRARIES, "mxnet-cu112 (which brings no CUDA libraries)"),
-        "pytorch": (PYTORCH_MIN_DRIVER, (), "PyTorch's CUDA 12 wheels"),
+        "pytorch": (CUDA12_MIN_DRIVER, (), "PyTorch's CUDA 12 wheels"),
     }
     for framework, (min_driver, needed_libraries, what) in needs.items():
         reason = ""
