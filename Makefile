@@ -28,7 +28,7 @@ export PIP_CACHE_DIR := $(CACHE)/pip
 export ANSIBLE_FORCE_COLOR := false
 export PY_COLORS := 0
 
-.PHONY: help setup apt venv images collection demo test lint sanity unit molecule build ee browser bench lock clean
+.PHONY: help setup apt venv images containers vm-image collection demo test lint sanity unit molecule build ee browser bench lock clean
 
 help:
 	@echo "make demo   create a local test host and converge the notebook-instance roles on it"
@@ -59,8 +59,10 @@ $(VENV)/.installed: requirements.txt
 	@$(BIN)/pip install --quiet --requirement requirements.txt
 	@touch $@
 
-images: apt
+images: containers vm-image
+containers: apt
 	@for suite in $(SUITES); do tests/hosts/build-image.sh $$suite; done
+vm-image: apt
 	@tests/hosts/build-image.sh bookworm vm
 
 collection: $(COLLECTION_LINK)
@@ -75,26 +77,28 @@ demo: apt venv collection
 	@mkdir -p $(CACHE)/pip-testhosts/bookworm-user
 	@tests/hosts/demo.sh
 
-# Four lanes at once, balanced by the scenarios' durations measured in one make test of a clean
-# clone on a 2-core build machine (see README): the VM tier (QEMU without KVM, one emulated CPU busy
-# for the whole scenario), the static checks and unit tests, then storage_volume; ca_trust and the
-# kernels scenario (five kernels and the sample notebooks: the longest container scenario on a fresh
-# machine, whose wheelhouse starts empty); the fault suite and notebook_instance; jupyter,
-# lifecycle, tmpfs_tmp and any other, then the browser test (by then the kernels scenario has filled
-# the wheelhouse it reads). The VM lane runs at normal priority and the others at nice 19, so that
-# the emulator, which cannot use more than its CPU, gets one while the container lanes share the
-# rest. A scenario added under molecule/ runs in the last lane.
+# Four lanes at once, balanced by the scenarios' durations measured in make test on a clean clone
+# of a 2-core build machine (see README): the VM tier (QEMU without KVM, one emulated CPU), the
+# static checks and unit tests, then storage_volume, ca_trust and notebook_instance; the kernels
+# scenario alone (five kernels and the sample notebooks on an empty wheelhouse: the longest, its
+# test host has four times the others' CPU share); the fault suite; jupyter, lifecycle, tmpfs_tmp
+# and any other, then the browser test (by then the kernels scenario has filled the wheelhouse it
+# reads). The VM lane runs at normal priority and the others at nice 19, so that the emulator gets
+# one CPU while the container lanes share the rest. A scenario added under molecule/ runs in the
+# last lane.
 LANE0 := vm
-LANE0_AFTER := storage_volume
-LANE1 := kernels ca_trust
-LANE2 := faults notebook_instance
+LANE0_AFTER := storage_volume ca_trust notebook_instance
+LANE1 := kernels
+LANE2 := faults
 LANE3 := $(filter-out $(LANE0) $(LANE0_AFTER) $(LANE1) $(LANE2),$(SCENARIOS))
-test: setup
+# The lanes build the test-host images themselves (tests/hosts/build-image.sh builds each once, the
+# others wait for it): the VM lane its image while the container lanes build theirs.
+test: apt venv collection
 	@tests/run-lanes.sh \
-	  "$(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE0),$(SCENARIOS))' && $(MAKE) --no-print-directory lint sanity unit ee && $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE0_AFTER),$(SCENARIOS))'" \
-	  "nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE1),$(SCENARIOS))'" \
-	  "nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE2),$(SCENARIOS))'" \
-	  "nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE3),$(SCENARIOS))' && nice -n 19 $(MAKE) --no-print-directory browser"
+	  "$(MAKE) --no-print-directory vm-image && $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE0),$(SCENARIOS))' && $(MAKE) --no-print-directory lint sanity unit ee && $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE0_AFTER),$(SCENARIOS))'" \
+	  "$(MAKE) --no-print-directory containers && nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE1),$(SCENARIOS))'" \
+	  "$(MAKE) --no-print-directory containers && nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE2),$(SCENARIOS))'" \
+	  "$(MAKE) --no-print-directory containers && nice -n 19 $(MAKE) --no-print-directory molecule SCENARIOS='$(filter $(LANE3),$(SCENARIOS))' && nice -n 19 $(MAKE) --no-print-directory browser"
 	@echo "make test: every check passed"
 
 # --- checks ------------------------------------------------------------------
