@@ -44,9 +44,9 @@ case $command in
     # One vCPU: beside the container lanes a second one is preempted while the first holds a lock,
     # and tasks took a quarter longer (side by side under load, docs/benchmarks.md). Without the
     # guest kernel's CPU-bug mitigations, which TCG emulates at a cost: a tenth faster.
-    qemu-system-x86_64 -name "$name" -accel tcg -cpu "${SAGEBOX_VM_CPU:-max}" -smp 1 -m "${SAGEBOX_VM_MEMORY_MB:-2048}" \
+    qemu-system-x86_64 -name "$name" -accel tcg -cpu "${SAGEBOX_VM_CPU:-max}" -smp "${SAGEBOX_VM_SMP:-1}" -m "${SAGEBOX_VM_MEMORY_MB:-2048}" \
       -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
-      -append "root=LABEL=sagebox-root rw console=ttyS0 systemd.show_status=false mitigations=off" \
+      -append "root=LABEL=sagebox-root rw console=ttyS0 systemd.show_status=false ${SAGEBOX_VM_KERNEL_ARGS-mitigations=off}" \
       -drive "file=$dir/root.qcow2,if=virtio,format=qcow2" \
       -drive "file=$dir/volume.img,if=none,id=volume,format=raw" \
       -device virtio-blk-pci,drive=volume,serial=sagebox-volume \
