@@ -80,7 +80,7 @@ demo: apt venv collection
 # Four lanes at once, balanced by the scenarios' durations measured in make test on a clean clone
 # of a 2-core build machine (see README): the VM tier (QEMU without KVM, one emulated CPU), the
 # static checks and unit tests, then storage_volume, ca_trust and notebook_instance; the kernels
-# scenario alone (five kernels and the sample notebooks on an empty wheelhouse: the longest, its
+# scenario alone (five kernels and the sample notebooks on an empty wheelhouse: the most CPU, its
 # test host has four times the others' CPU share); the fault suite; jupyter, lifecycle, tmpfs_tmp
 # and any other, then the browser test (by then the kernels scenario has filled the wheelhouse it
 # reads). The VM lane runs at normal priority and the others at nice 19, so that the emulator gets
