@@ -37,12 +37,13 @@ mapfile -t jupyter_pins < <(sed -n '/^jupyter_packages:/,/^[^ #]/s/^  - \([^ ]*=
 recipe_hash=$( { cat "$0"; echo "$suite $mirror $flavour"; [ "$flavour" != vm ] || { cat "${controller_cas[@]}" /dev/null; echo "${jupyter_pins[*]}"; }; } \
   | sha256sum | cut -c1-12)
 image="localhost/sagebox-testhost:${suite}-${recipe_hash}"
-vm_dir=$(cd "$here/../.." && pwd)/.cache/vm/$suite
+cache=$(cd "$here/../.." && pwd)/.cache
+vm_dir=$cache/vm/$suite
 
 # One build of an image at a time: make test's lanes start together and each asks for the images it
 # needs; a second caller waits here, then finds the first one's image cached.
-mkdir -p "$here/../../.cache"
-exec 9>"$here/../../.cache/build-image-$suite-$flavour.lock"
+mkdir -p "$cache"
+exec 9>"$cache/build-image-$suite-$flavour.lock"
 flock 9
 
 # debootstrap SUITE into $rootfs, with EXTRA packages.

@@ -42,8 +42,8 @@ case $command in
     qemu-img create -q -f raw "$dir/volume.img" "${SAGEBOX_VM_VOLUME_GB:-5}G"
     cp "$image/id_ed25519" "$dir/id_ed25519"
     # One vCPU: beside the container lanes a second one is preempted while the first holds a lock,
-    # and tasks took a quarter longer (side by side under load, docs/benchmarks.md). Without the
-    # guest kernel's CPU-bug mitigations, which TCG emulates at a cost: a tenth faster.
+    # and tasks took about a third longer with two (side by side under load, docs/benchmarks.md).
+    # Without the guest kernel's CPU-bug mitigations, which TCG emulates at a cost: a sixth faster.
     qemu-system-x86_64 -name "$name" -accel tcg -cpu "${SAGEBOX_VM_CPU:-max}" -smp "${SAGEBOX_VM_SMP:-1}" -m "${SAGEBOX_VM_MEMORY_MB:-2048}" \
       -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
       -append "root=LABEL=sagebox-root rw console=ttyS0 systemd.show_status=false ${SAGEBOX_VM_KERNEL_ARGS-mitigations=off}" \
