@@ -19,15 +19,21 @@ description:
   - The instance starts C(Pending). The C(sagebox.notebook.notebook_instance) role (through the
     C(sagebox.notebook.create_notebook_instance) playbook) builds it and sets O(status) to C(InService) once
     Jupyter answers, or to C(Failed) with O(failure_reason).
-  - O(state) picks SageMaker's operation and checks that the instance's status allows it, as SageMaker
-    does. V(present) is CreateNotebookInstance (and re-checks an existing instance), V(started)
-    StartNotebookInstance (Stopped or Failed to C(Pending)), V(stopped) StopNotebookInstance (InService or
-    Failed to C(Stopping)), V(updated) UpdateNotebookInstance (only when C(Stopped); records C(Updating)),
+  - O(state) is the end state the instance is brought to, as SageMaker's operations do, after checking
+    that its status allows the operation. V(present) is CreateNotebookInstance (records a new instance
+    C(Pending); the C(sagebox.notebook.notebook_instance) role builds it), V(started) StartNotebookInstance
+    (a C(Stopped), C(Failed) or C(Pending) instance is brought C(InService) by the host's start unit
+    O(start_unit); the module waits for it and fails with the C(FailureReason) when the start fails),
+    V(stopped) StopNotebookInstance (an C(InService) or C(Failed) instance is brought C(Stopped) by the host's
+    stop unit O(stop_unit)), V(updated) UpdateNotebookInstance (only when C(Stopped); records C(Updating)),
     V(absent) DeleteNotebookInstance (only when C(Stopped) or C(Failed); removes the record, the resource
     metadata and the secrets).
-  - The module records the instance and its status only. The C(sagebox.notebook.notebook_instance) role does
-    the work of each operation (its C(start), C(stop), C(update) and C(delete) entry points) and records
-    the status it reaches through O(status).
+  - V(started) and V(stopped) need the host's units, which the C(sagebox.notebook.notebook_instance) role
+    installs at create; they do the work, and the module triggers them and waits. An instance already in the
+    end state is left as it is. The role's C(start) entry point also applies an update's C(RootAccess) and
+    code repositories, which need a rebuild, before it starts the instance.
+  - O(status) records a step of an operation that the C(sagebox.notebook.notebook_instance) role carries out
+    itself (the build of a create, an update, a delete).
   - With V(present), a request that names another value for a recorded field fails, as that is an update.
 extends_documentation_fragment:
   - action_common_attributes
@@ -138,6 +144,14 @@ options:
     description: Directory of the instance's secrets (root only), removed with V(absent).
     type: path
     default: /etc/sagebox/notebook-instance
+  start_unit:
+    description: The host's start unit, which O(state=started) starts (the C(notebook_instance) role installs it).
+    type: str
+    default: sagebox-notebook-instance-start.service
+  stop_unit:
+    description: The host's stop unit, which O(state=stopped) starts (the C(notebook_instance) role installs it).
+    type: str
+    default: sagebox-notebook-instance-stop.service
   lifecycle_configs_dir:
     description:
       - Where lifecycle configurations are kept (M(sagebox.notebook.notebook_instance_lifecycle_config)).
@@ -145,6 +159,8 @@ options:
     type: path
     default: /etc/sagebox/lifecycle-configs
 notes:
+  - With O(state=started) or O(state=stopped), run the module with C(TMPDIR) outside C(/tmp) (for example
+    C(/var/tmp)), as the units empty C(/tmp) and mount it, where Ansible unpacks the module by default.
   - The ARN has the stable form C(arn:sagebox:sagemaker:<region>:<account>:notebook-instance/<lower-case name>),
     where C(<account>) is a 12-digit number derived from the host's C(/etc/machine-id).
 seealso:
@@ -169,6 +185,13 @@ EXAMPLES = r"""
     volume_size_in_gb: 100
     root_access: Disabled
 
+- name: Stop the instance (the host's stop unit does it; the module waits)
+  sagebox.notebook.notebook_instance:
+    name: research-nb
+    state: stopped
+  environment:
+    TMPDIR: /var/tmp
+
 - name: Delete the stopped instance
   sagebox.notebook.notebook_instance:
     name: research-nb
@@ -176,6 +199,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+updated_fields:
+  description: The fields an update changed (O(state=updated)).
+  returned: success
+  type: list
+  elements: str
+  sample: [RootAccess, VolumeSizeInGB]
 notebook_instance_arn:
   description: The instance's ARN-like id (empty when there is no instance).
   returned: success
@@ -217,6 +246,7 @@ class NotebookInstance:
         self.module = module
         self.params = module.params
         self.changed = False
+        self.updated_fields = []
 
     def fail(self, msg: str, **kwargs) -> None:
         self.module.fail_json(msg=msg, **kwargs)
@@ -270,6 +300,7 @@ class NotebookInstance:
                 record = nb.updated_record(before, changes, now) if changes else dict(before)
                 if changes:
                     status = "Updating"
+                self.updated_fields = sorted(changes)
             else:
                 record = self.created_record(now) if before is None else self.converged_record(before)
         except nb.RequestError as exc:
@@ -278,12 +309,48 @@ class NotebookInstance:
 
     @staticmethod
     def status_for(state: str, current: str | None) -> str:
-        """The status a user's action leads to from `current` (the roles carry it on from there)."""
-        if state in ("present", "started"):
-            return "Pending" if current in (None, "Failed", "Stopped") else current
-        if state == "stopped":
-            return "Stopping" if current in ("InService", "Failed") else current
+        """The status a create, update or delete leads to from `current` (the roles carry it on from there)."""
+        if state == "present":
+            return "Pending" if current in (None, "Failed") else current
         return current or "Pending"
+
+    # The end state of started and stopped, and the host unit that brings the instance there.
+    END_STATES = {"started": ("InService", "start_unit"), "stopped": ("Stopped", "stop_unit")}
+
+    def bring_to_end_state(self, before: dict | None) -> None:
+        """Start or stop the instance through the host's unit, wait for it, and exit with the result."""
+        name, state = self.params["name"], self.params["state"]
+        end, unit_option = self.END_STATES[state]
+        unit = self.params[unit_option]
+        if before is not None and before["NotebookInstanceName"] != name:
+            self.fail("name %r: this host holds notebook instance %r, not this one" % (name, before["NotebookInstanceName"]))
+        current = before["NotebookInstanceStatus"] if before else None
+        try:
+            nb.check_action(name, state, current)
+        except nb.RequestError as exc:
+            self.fail(str(exc))
+        after = before
+        if current != end:
+            self.changed = True
+            if self.module.check_mode:
+                after = nb.with_status(before, end, time.time())
+            else:
+                rc, out, err = self.module.run_command(["systemctl", "start", unit])
+                try:
+                    after = nb.load_record(self.params["record_path"])
+                except nb.RecordError as exc:
+                    self.fail(str(exc))
+                reached = (after or {}).get("NotebookInstanceStatus")
+                if reached != end:
+                    reason = (after or {}).get("FailureReason") or (err or out).strip() or "exit status %d" % rc
+                    self.fail("notebook instance %r is %s, not %s: %s (journalctl -u %s)"
+                              % (name, reached or "absent", end, reason, unit),
+                              notebook_instance=nb.describe(after or {}))
+        result = {"changed": self.changed, "notebook_instance_arn": before["NotebookInstanceArn"],
+                  "notebook_instance": nb.describe(after), "updated_fields": []}
+        if self.module._diff:
+            result["diff"] = {"before": nb.describe(before), "after": nb.describe(after)}
+        self.module.exit_json(**result)
 
     def ensure_metadata(self, record: dict) -> None:
         if nb.publish(record, self.params["metadata_path"], self.module.check_mode):
@@ -316,6 +383,8 @@ class NotebookInstance:
             before = nb.load_record(self.params["record_path"])
         except nb.RecordError as exc:
             self.fail(str(exc))
+        if self.params["state"] in self.END_STATES:
+            self.bring_to_end_state(before)
         after = self.wanted_record(before, time.time())
         if after is None:
             self.remove()
@@ -329,6 +398,7 @@ class NotebookInstance:
             "changed": self.changed,
             "notebook_instance_arn": (after or before or {}).get("NotebookInstanceArn", ""),
             "notebook_instance": nb.describe(after or {}),
+            "updated_fields": self.updated_fields,
         }
         if self.module._diff:
             result["diff"] = {"before": nb.describe(before or {}), "after": nb.describe(after or {})}
@@ -360,6 +430,8 @@ def main() -> None:
             "metadata_path": {"type": "path", "default": nb.METADATA_PATH},
             "secrets_dir": {"type": "path", "default": nb.SECRETS_DIR},
             "lifecycle_configs_dir": {"type": "path", "default": "/etc/sagebox/lifecycle-configs"},
+            "start_unit": {"type": "str", "default": "sagebox-notebook-instance-start.service"},
+            "stop_unit": {"type": "str", "default": "sagebox-notebook-instance-stop.service"},
         },
         required_if=[("status", "Failed", ["failure_reason"])],
         supports_check_mode=True,

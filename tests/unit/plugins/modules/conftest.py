@@ -27,3 +27,26 @@ def paths(tmp_path):
         "secrets_dir": str(tmp_path / "secrets"),
         "lifecycle_configs_dir": str(tmp_path / "lifecycle-configs"),
     }
+
+
+@pytest.fixture
+def host_units(monkeypatch, paths):
+    """The host's start and stop units as the module sees them through run_command: each moves the
+    record to its end state (or to Failed, when `outcome` says so), as the real units do."""
+    from ansible.module_utils.basic import AnsibleModule
+    from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
+
+    outcome = {"calls": [], "failure": None}
+
+    def run_command(self, args, **kwargs):
+        outcome["calls"].append(args)
+        record = nb.load_record(paths["record_path"])
+        if outcome["failure"]:
+            nb.save_record(nb.with_status(record, "Failed", 0, outcome["failure"]), paths["record_path"])
+            return 1, "", "Job for the unit failed."
+        end = "InService" if args[-1].endswith("-start.service") else "Stopped"
+        nb.save_record(nb.with_status(record, end, 0), paths["record_path"])
+        return 0, "", ""
+
+    monkeypatch.setattr(AnsibleModule, "run_command", run_command)
+    return outcome

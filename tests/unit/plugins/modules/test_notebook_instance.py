@@ -8,6 +8,8 @@ import pytest
 
 from ansible_collections.sagebox.notebook.plugins.modules import notebook_instance
 
+pytestmark = pytest.mark.usefixtures("host_units")
+
 
 def test_create_records_pending_and_writes_metadata(run_module, paths):
     failed, result = run_module(notebook_instance, dict(paths, name="nb-1", tags={"team": "ml"}, url="h:8443"))
@@ -86,20 +88,43 @@ def serving(run_module, paths, **args):
     return run_module(notebook_instance, dict(paths, name="nb-1", status="InService"))[1]
 
 
-def test_stop_start_cycle(run_module, paths):
+def test_stop_start_cycle(run_module, paths, host_units):
     serving(run_module, paths)
-    stopping = run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))[1]
-    assert stopping["changed"] and status_of(stopping) == "Stopping"
-    stopped = run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))[1]
-    assert status_of(stopped) == "Stopped"
+    stopped = run_module(notebook_instance, dict(paths, name="nb-1", state="stopped", _ansible_diff=True))[1]
+    assert stopped["changed"] and status_of(stopped) == "Stopped"
+    assert stopped["diff"]["before"]["NotebookInstanceStatus"] == "InService"
+    assert host_units["calls"] == [["systemctl", "start", "sagebox-notebook-instance-stop.service"]]
     again = run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))[1]
-    assert not again["changed"] and status_of(again) == "Stopped"
-    starting = run_module(notebook_instance, dict(paths, name="nb-1", state="started"))[1]
-    assert starting["changed"] and status_of(starting) == "Pending"
-    served = run_module(notebook_instance, dict(paths, name="nb-1", status="InService"))[1]
-    assert status_of(served) == "InService"
+    assert not again["changed"] and status_of(again) == "Stopped" and len(host_units["calls"]) == 1
+    started = run_module(notebook_instance, dict(paths, name="nb-1", state="started", start_unit="nb-start.service"))[1]
+    assert started["changed"] and status_of(started) == "InService"
+    assert host_units["calls"][-1] == ["systemctl", "start", "nb-start.service"]
     noop = run_module(notebook_instance, dict(paths, name="nb-1", state="started"))[1]
-    assert not noop["changed"]
+    assert not noop["changed"] and len(host_units["calls"]) == 2
+
+
+def test_end_states_in_check_mode_run_no_unit(run_module, paths, host_units):
+    serving(run_module, paths)
+    result = run_module(notebook_instance, dict(paths, name="nb-1", state="stopped", _ansible_check_mode=True))[1]
+    assert result["changed"] and status_of(result) == "Stopped" and host_units["calls"] == []
+    assert json.load(open(paths["record_path"], encoding="utf-8"))["NotebookInstanceStatus"] == "InService"
+
+
+def test_failed_start_fails_with_the_reason(run_module, paths, host_units):
+    serving(run_module, paths)
+    run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
+    host_units["failure"] = "start: OnStart ran longer than 5 seconds"
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", state="started"))
+    assert failed and result["msg"] == (
+        "notebook instance 'nb-1' is Failed, not InService: start: OnStart ran longer than 5 seconds "
+        "(journalctl -u sagebox-notebook-instance-start.service)")
+    assert result["notebook_instance"]["NotebookInstanceStatus"] == "Failed"
+
+
+def test_end_state_of_another_instance_is_refused(run_module, paths, host_units):
+    serving(run_module, paths)
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-2", state="stopped"))
+    assert failed and "this host holds notebook instance 'nb-1'" in result["msg"] and host_units["calls"] == []
 
 
 def test_update_only_when_stopped(run_module, paths):
@@ -113,6 +138,7 @@ def test_update_only_when_stopped(run_module, paths):
         additional_code_repositories=["https://git.example/a.git"]))[1]
     described = updating["notebook_instance"]
     assert updating["changed"] and described["NotebookInstanceStatus"] == "Updating"
+    assert updating["updated_fields"] == ["AdditionalCodeRepositories", "InstanceType", "RootAccess", "VolumeSizeInGB"]
     assert described["VolumeSizeInGB"] == 8 and described["RootAccess"] == "Disabled"
     assert described["InstanceType"] == "ml.c5.xlarge"
     stopped = run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))[1]
@@ -166,7 +192,7 @@ def test_failed_instance_can_be_deleted_and_started(run_module, paths):
     run_module(notebook_instance, dict(paths, name="nb-1"))
     run_module(notebook_instance, dict(paths, name="nb-1", status="Failed", failure_reason="OnStart timed out"))
     started = run_module(notebook_instance, dict(paths, name="nb-1", state="started"))[1]
-    assert status_of(started) == "Pending" and "FailureReason" not in started["notebook_instance"]
+    assert status_of(started) == "InService" and "FailureReason" not in started["notebook_instance"]
     run_module(notebook_instance, dict(paths, name="nb-1", status="Failed", failure_reason="again"))
     gone = run_module(notebook_instance, dict(paths, name="nb-1", state="absent"))[1]
     assert gone["changed"] and not os.path.exists(paths["record_path"])

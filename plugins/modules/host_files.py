@@ -1,0 +1,171 @@
+#!/usr/bin/python
+# Copyright: sagebox.notebook contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Write several files on the host in one step."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: host_files
+short_description: Write several files on the host in one step
+version_added: 0.2.0
+description:
+  - Brings each file in O(files) to the given content, owner, group and mode, in one module run, that is one
+    round trip for what M(ansible.builtin.copy) or M(ansible.builtin.template) in a loop does in two or
+    more per file. The roles use it for the host's units, helpers and configuration, rendered on the
+    controller (C(lookup('ansible.builtin.template', ...))).
+  - A file whose content differs is replaced atomically; owner, group and mode are set when they differ.
+    Missing parent directories are made (root's, O(directory_mode)).
+  - Not for secrets, as the content travels as a module argument.
+extends_documentation_fragment:
+  - action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Reports which files would change; writes nothing.
+  diff_mode:
+    support: full
+    details: One diff per changed file's content.
+  platform:
+    platforms: posix
+options:
+  files:
+    description: The files.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      path:
+        description: The file.
+        type: path
+        required: true
+      content:
+        description: Its whole content.
+        type: str
+        required: true
+      owner:
+        description: Its owner.
+        type: str
+        default: root
+      group:
+        description: Its group.
+        type: str
+        default: root
+      mode:
+        description: Its mode, in octal.
+        type: str
+        default: "0644"
+  directory_mode:
+    description: The mode of a parent directory this module makes.
+    type: str
+    default: "0755"
+author: sagebox.notebook maintainers (@sagebox)
+"""
+
+EXAMPLES = r"""
+- name: Install a unit and its helper
+  sagebox.notebook.host_files:
+    files:
+      - path: /etc/systemd/system/example.service
+        content: "{{ lookup('ansible.builtin.template', 'example.service.j2') }}"
+      - path: /usr/local/libexec/example/helper
+        content: "{{ lookup('ansible.builtin.file', 'helper') }}"
+        mode: "0755"
+  register: example_files
+
+- name: Reload systemd when a unit changed
+  ansible.builtin.systemd_service:
+    daemon_reload: true
+  when: example_files.changed_files | select('match', '/etc/systemd/') | list | length > 0
+"""
+
+RETURN = r"""
+changed_files:
+  description: The files whose content, owner, group or mode changed (or would change in check mode).
+  returned: success
+  type: list
+  elements: str
+  sample: [/etc/systemd/system/example.service]
+"""
+
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.text.converters import to_bytes
+
+
+def current_content(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+
+
+def make_parents(module: AnsibleModule, path: str) -> bool:
+    """Make the missing parent directories of `path`; return whether any was missing."""
+    missing = []
+    parent = os.path.dirname(path)
+    while parent and not os.path.isdir(parent):
+        missing.append(parent)
+        parent = os.path.dirname(parent)
+    if missing and not module.check_mode:
+        for directory in reversed(missing):
+            os.mkdir(directory)
+            os.chmod(directory, int(module.params["directory_mode"], 8))
+    return bool(missing)
+
+
+def write(module: AnsibleModule, path: str, content: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".sagebox-")
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+    module.atomic_move(temporary, path)
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "files": {
+                "type": "list", "elements": "dict", "required": True,
+                "options": {
+                    "path": {"type": "path", "required": True},
+                    "content": {"type": "str", "required": True},
+                    "owner": {"type": "str", "default": "root"},
+                    "group": {"type": "str", "default": "root"},
+                    "mode": {"type": "str", "default": "0644"},
+                },
+            },
+            "directory_mode": {"type": "str", "default": "0755"},
+        },
+        supports_check_mode=True,
+    )
+    changed_files, diffs = [], []
+    for spec in module.params["files"]:
+        path, content = spec["path"], to_bytes(spec["content"])
+        try:
+            int(spec["mode"], 8)
+        except ValueError:
+            module.fail_json(msg="files: %s: mode %r is not an octal mode such as 0644" % (path, spec["mode"]))
+        before = current_content(path)
+        changed = make_parents(module, path)
+        if before != content:
+            changed = True
+            diffs.append({"before_header": path, "after_header": path,
+                          "before": (before or b"").decode("utf-8", "replace"), "after": spec["content"]})
+            if not module.check_mode:
+                write(module, path, content)
+        if os.path.exists(path):
+            attributes = {"path": path, "owner": spec["owner"], "group": spec["group"], "mode": spec["mode"]}
+            changed = module.set_fs_attributes_if_different(attributes, changed)
+        if changed:
+            changed_files.append(path)
+    result = {"changed": bool(changed_files), "changed_files": changed_files}
+    if module._diff:
+        result["diff"] = diffs
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
