@@ -69,6 +69,9 @@ playbook() {
   echo $(( $(now_ms) - start ))
 }
 
+# goal FIGURE BOUND: "met" when FIGURE <= BOUND, else "missed".
+goal() { python3 -c "import sys; print('met' if float(sys.argv[1]) <= float(sys.argv[2]) else 'missed')" "$1" "$2"; }
+
 # changed LOG: the PLAY RECAP's changed= count, summed over hosts.
 changed() { awk '/^PLAY RECAP/ {r=1} r && /changed=/ {sub(/.*changed=/, ""); s += $1} END {print s + 0}' "$1"; }
 

@@ -141,13 +141,14 @@ def main() -> None:
         },
         supports_check_mode=True,
     )
-    changed_files, diffs = [], []
-    for spec in module.params["files"]:
-        path, content = spec["path"], to_bytes(spec["content"])
+    for spec in module.params["files"] + [{"path": "directory_mode", "mode": module.params["directory_mode"]}]:
         try:
             int(spec["mode"], 8)
         except ValueError:
-            module.fail_json(msg="files: %s: mode %r is not an octal mode such as 0644" % (path, spec["mode"]))
+            module.fail_json(msg="files: %s: mode %r is not an octal mode such as 0644" % (spec["path"], spec["mode"]))
+    changed_files, diffs = [], []
+    for spec in module.params["files"]:
+        path, content = spec["path"], to_bytes(spec["content"])
         before = current_content(path)
         changed = make_parents(module, path)
         if before != content:
@@ -157,8 +158,9 @@ def main() -> None:
             if not module.check_mode:
                 write(module, path, content)
         if os.path.exists(path):
-            attributes = {"path": path, "owner": spec["owner"], "group": spec["group"], "mode": spec["mode"]}
-            changed = module.set_fs_attributes_if_different(attributes, changed)
+            changed = module.set_owner_if_different(path, spec["owner"], changed)
+            changed = module.set_group_if_different(path, spec["group"], changed)
+            changed = module.set_mode_if_different(path, spec["mode"], changed)
         if changed:
             changed_files.append(path)
     result = {"changed": bool(changed_files), "changed_files": changed_files}

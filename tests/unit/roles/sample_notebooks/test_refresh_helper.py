@@ -44,7 +44,7 @@ def test_first_refresh_copies_every_sample_and_records_it(samples):
 
 
 def test_new_versions_replace_untouched_copies_and_keep_edited_ones(samples):
-    source, dest, _ = samples
+    source, dest = samples[0], samples[1]
     refresh(samples)
     (dest / "b.ipynb").write_text("my work\n")
     for name in ("a.ipynb", "b.ipynb"):
@@ -55,13 +55,13 @@ def test_new_versions_replace_untouched_copies_and_keep_edited_ones(samples):
 
 
 def test_a_deleted_sample_comes_back(samples):
-    _, dest, _ = samples
+    dest = samples[1]
     refresh(samples)
     (dest / "a.ipynb").unlink()
     assert refresh(samples)["refreshed"] == ["a.ipynb"] and (dest / "a.ipynb").exists()
 
 
 def test_check_mode_changes_nothing(samples):
-    _, dest, record = samples
+    dest, record = samples[1], samples[2]
     assert refresh(samples, "--check") == {"changed": True, "refreshed": ["a.ipynb", "b.ipynb"], "edited": []}
     assert not dest.exists() and not record.exists()
