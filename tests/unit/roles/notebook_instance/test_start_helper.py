@@ -85,7 +85,7 @@ def test_a_start_brings_the_instance_up_in_order(host):
     assert status(host) == ("InService", None)
     assert calls(host) == [
         "mount %s" % (host / "volume"),
-        "systemctl restart fw.service",
+        "systemctl reload-or-restart fw.service",
         "on-start ",
         "samples --dest=x",
         "systemctl start jupyter-server.service",
