@@ -4,7 +4,7 @@
 #    (bench/baseline/install_by_hand.sh) on an identical fresh host, in the same run, both
 #    downloading from the same index (the script first);
 #  - a no-op re-run of the create (its time and changed= count);
-#  - stop → Stopped, then start → InService.
+#  - stop → Stopped, then start → InService, by the playbooks and by the module alone.
 # BENCH_KERNELS (default []) adds kernels to the create (the script builds none: leave it [] for
 # the ratio). Usage: bench/instance.sh
 set -euo pipefail
@@ -51,6 +51,19 @@ start_ms=$(playbook start_notebook_instance "$work/inventory.yml" "$work/start.l
 grep -q 'InService in [0-9.]* s' "$work/start.log"
 printf 'stop → Stopped: %s s (goal ≤ 3 s: %s); start → InService: %s s (goal ≤ 5 s: %s)\n' \
   "$(seconds "$stop_ms")" "$(goal "$(seconds "$stop_ms")" 3)" "$(seconds "$start_ms")" "$(goal "$(seconds "$start_ms")" 5)"
+# The same through the module alone, as a user's own playbook or an ad-hoc command calls it.
+module() {
+  local start
+  start=$(now_ms)
+  ansible -i "$work/inventory.yml" notebook_instances -m sagebox.notebook.notebook_instance \
+    -a "name=bench-nb state=$1" >"$work/module-$1.log" 2>&1 || { cat "$work/module-$1.log" >&2; return 1; }
+  echo $(( $(now_ms) - start ))
+}
+module_stop_ms=$(module stopped)
+module_start_ms=$(module started)
+printf 'the module alone (ansible -m sagebox.notebook.notebook_instance): stop %s s (goal ≤ 3 s: %s), start %s s (goal ≤ 5 s: %s)\n' \
+  "$(seconds "$module_stop_ms")" "$(goal "$(seconds "$module_stop_ms")" 3)" \
+  "$(seconds "$module_start_ms")" "$(goal "$(seconds "$module_start_ms")" 5)"
 echo "  the start unit's steps (journalctl -u sagebox-notebook-instance-start):"
 podman exec sagebox-bench-create journalctl --no-pager -o cat -u sagebox-notebook-instance-start.service \
   | grep -E ': [0-9.]+ s$' | tail -n 6 | sed 's/^/    /'
