@@ -6,7 +6,8 @@
 # Prints the wall times, the bytes the hosts received over their network interfaces and, with the
 # cache, what the cache fetched from outside and served; "from outside" is everything that did not
 # come from the cache (package lists, .deb files, Python packages). BENCH_KERNELS (default []) adds
-# kernels. Usage: bench/fleet.sh
+# kernels; BENCH_FLEETS (default "1 4 4-cache") picks the fleets (N, or N-cache for N hosts through the
+# cache). Usage: bench/fleet.sh
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -25,12 +26,12 @@ cache_log() { podman exec sagebox-fleet-cache awk -F'|' -v kind="$1" '$2 == kind
   /var/log/apt-cacher-ng/apt-cacher.log 2>/dev/null || echo 0; }
 
 declare -A wall outside
-for fleet in 1 4 4-cache; do
+for fleet in ${BENCH_FLEETS:-1 4 4-cache}; do
   size=${fleet%%-*} names=() extra=()
   for i in $(seq "$size"); do names+=("sagebox-fleet-$fleet-$i"); done
   for name in "${names[@]}"; do start_host "$name" bookworm "$work/fleet-$fleet"; done
   inventory "$work/inventory-$fleet.yml" "${names[@]}"
-  [ "$fleet" = 4-cache ] && extra=(-e "notebook_instance_apt_proxy=http://$cache_ip:3142")
+  [ "$fleet" != "$size" ] && extra=(-e "notebook_instance_apt_proxy=http://$cache_ip:3142")
   declare -A before=()
   for name in "${names[@]}"; do before[$name]=$(rx_bytes "$name"); done
   fetched_before=$(cache_log I) served_before=$(cache_log O)
@@ -44,12 +45,14 @@ for fleet in 1 4 4-cache; do
   fetched=$(( $(cache_log I) - fetched_before )) served=$(( $(cache_log O) - served_before ))
   outside[$fleet]=$((received - served + fetched))
   printf '%s host(s), forks=4%s: %s s, %d MB received by the hosts (each: %s MB), wheelhouse %s' "$size" \
-    "$([ "$fleet" = 4-cache ] && echo ", apt through the cache")" "$(seconds "${wall[$fleet]}")" \
+    "$([ "$fleet" != "$size" ] && echo ", apt through the cache")" "$(seconds "${wall[$fleet]}")" \
     $((received / 1000000)) "${each[*]}" "$(du -sh "$work/fleet-$fleet/wheelhouse" | cut -f1)"
-  [ "$fleet" = 4-cache ] && printf '; the cache fetched %d MB from outside and served %d MB' \
+  [ "$fleet" != "$size" ] && printf '; the cache fetched %d MB from outside and served %d MB' \
     $((fetched / 1000000)) $((served / 1000000))
   printf '; from outside: %d MB\n' $((outside[$fleet] / 1000000))
   podman rm -f "${names[@]}" >/dev/null
 done
-python3 -c "print(f'4 hosts vs 1: wall time ×{${wall[4]} / ${wall[1]}:.2f}, bytes from outside ×{${outside[4]} / ${outside[1]}:.2f};'
-                 f' with the cache ×{${wall[4-cache]} / ${wall[1]}:.2f} and ×{${outside[4-cache]} / ${outside[1]}:.2f}')"
+if [ -n "${wall[1]:-}" ] && [ -n "${wall[4]:-}" ] && [ -n "${wall[4-cache]:-}" ]; then
+  python3 -c "print(f'4 hosts vs 1: wall time ×{${wall[4]} / ${wall[1]}:.2f}, bytes from outside ×{${outside[4]} / ${outside[1]}:.2f};'
+                   f' with the cache ×{${wall[4-cache]} / ${wall[1]}:.2f} and ×{${outside[4-cache]} / ${outside[1]}:.2f}')"
+fi
