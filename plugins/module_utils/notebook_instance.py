@@ -453,6 +453,23 @@ def publish(record: dict, metadata_path: str = METADATA_PATH, check_mode: bool =
     return write_public_file(description_path(metadata_path), public_description(record), check_mode) or changed
 
 
+def record_status(path: str, status: str, now: float, reason: str | None = None,
+                  metadata_path: str = METADATA_PATH, allowed_from=None) -> dict:
+    """The host helpers' status change: the record at `path` in `status` (written only when that changes)
+    and published beside the resource metadata. Raises RecordError without a record, RequestError when
+    `allowed_from` is given and the recorded status is not in it. Returns the record."""
+    record = load_record(path)
+    if record is None:
+        raise RecordError("no notebook instance record at %s" % path)
+    if allowed_from is not None and record["NotebookInstanceStatus"] not in allowed_from:
+        raise RequestError("the instance is %s" % record["NotebookInstanceStatus"])
+    updated = with_status(record, status, now, reason)
+    if updated != record:
+        save_record(updated, path)
+    publish(updated, metadata_path)
+    return updated
+
+
 def volume_usage(path: str) -> dict | None:
     """Return the use of the file system holding `path` (bytes, as an unprivileged user sees it), or None."""
     try:
