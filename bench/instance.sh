@@ -1,56 +1,87 @@
 #!/usr/bin/env bash
-# Benchmark one instance on fresh local test hosts (Debian 12):
+# Benchmark one instance on fresh local test hosts (Debian 12), of the container tier (podman,
+# the default) or the VM tier (BENCH_TIER=vm: QEMU with TCG, reached over SSH):
 #  - create → InService with the collection vs a plain shell script doing the same installs
 #    (bench/baseline/install_by_hand.sh) on an identical fresh host, in the same run, both
 #    downloading from the same index (the script first);
 #  - a no-op re-run of the create (its time and changed= count);
-#  - stop → Stopped, then start → InService, by the playbooks and by the module alone.
+#  - stop → Stopped, then start → InService, by the playbooks and by the module alone;
+# each with its longest tasks (ansible.posix.profile_tasks): where the time goes.
 # BENCH_KERNELS (default []) adds kernels to the create (the script builds none: leave it [] for
-# the ratio). Usage: bench/instance.sh
+# the ratio). Usage: [BENCH_TIER=vm] bench/instance.sh
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+tier=${BENCH_TIER:-container}
+echo "tier: $tier"
 machine
 
 jupyter_packages=$(python3 -c 'import sys, yaml; print(" ".join(yaml.safe_load(open(sys.argv[1]))["jupyter_packages"]))' \
   "$root/roles/jupyter/defaults/main.yml")
-
-start_host sagebox-bench-script bookworm "$work/pip-script"
-start_host sagebox-bench-create bookworm "$work/pip-create"
 create_vars "$work/vars.yml"
+case $tier in
+  container)
+    start_host sagebox-bench-script bookworm "$work/pip-script"
+    start_host sagebox-bench-create bookworm "$work/pip-create"
+    tools=$(python3 -c 'import sys, yaml; print(" ".join(yaml.safe_load(open(sys.argv[1]))["notebook_instance_tools"]))' \
+      "$root/roles/notebook_instance/defaults/main.yml")
+    byhand_env="BYHAND_TOOLS='$tools'"
+    ;;
+  vm)
+    # As the vm scenario converges (molecule/vm/converge.yml): the volume on the VM's second disk,
+    # Jupyter's environment the image's (built from the same pins: under TCG pip takes a quarter of
+    # an hour), no SageMaker tools; the script is given the same.
+    start_vm sagebox-bench-script 2241 28461
+    start_vm sagebox-bench-create 2242 28462
+    cat >>"$work/vars.yml" <<YAML
+notebook_instance_url: localhost:28462
+notebook_instance_tools: []
+jupyter_env_dir: /opt/sagebox/JupyterSystemEnv
+storage_volume_backing: device
+storage_volume_device: /dev/disk/by-id/virtio-sagebox-volume
+YAML
+    byhand_env="BYHAND_ENV_DIR=/opt/sagebox/JupyterSystemEnv BYHAND_VOLUME_DEVICE=/dev/disk/by-id/virtio-sagebox-volume"
+    ;;
+  *) echo "BENCH_TIER is container or vm, not $tier" >&2; exit 2 ;;
+esac
 inventory "$work/inventory.yml" sagebox-bench-create
+
+# longest LOG: the play's five longest tasks (profile_tasks' recap), indented.
+longest() { awk '/^TASKS RECAP/ {r=1; next} r && /---/ {print "    " $0}' "$1" | head -n 5; }
+profiled() { ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_OUTPUT_LIMIT=5 playbook "$@"; }
 
 # The script's host trusts the same CA certificates as the create's (ca_trust does that there).
 for crt in /usr/local/share/ca-certificates/*.crt; do
-  [ -e "$crt" ] && podman cp "$crt" sagebox-bench-script:/usr/local/share/ca-certificates/
+  [ -e "$crt" ] && copy_to_host "$crt" sagebox-bench-script /usr/local/share/ca-certificates/
 done
-podman cp "$root/bench/baseline/install_by_hand.sh" sagebox-bench-script:/root/install_by_hand.sh
+copy_to_host "$root/bench/baseline/install_by_hand.sh" sagebox-bench-script /root/install_by_hand.sh
 start=$(now_ms)
-# shellcheck disable=SC2086
-podman exec sagebox-bench-script bash -c "update-ca-certificates >/dev/null 2>&1 || true;
-  PIP_CERT=/etc/ssl/certs/ca-certificates.crt bash /root/install_by_hand.sh $jupyter_packages" >"$work/script.log" 2>&1 \
+on_host sagebox-bench-script bash -c "update-ca-certificates >/dev/null 2>&1 || true;
+  PIP_CERT=/etc/ssl/certs/ca-certificates.crt $byhand_env bash /root/install_by_hand.sh $jupyter_packages" >"$work/script.log" 2>&1 \
   || { cat "$work/script.log" >&2; exit 1; }
 script_ms=$(( $(now_ms) - start ))
-create_ms=$(playbook create_notebook_instance "$work/inventory.yml" "$work/create.log")
+create_ms=$(profiled create_notebook_instance "$work/inventory.yml" "$work/create.log")
 grep -q 'InService in [0-9.]* s at' "$work/create.log"
 ratio=$(python3 -c "print(f'{$create_ms / $script_ms:.2f}')")
 printf 'create → InService: %s s with the collection, %s s with a plain shell script: ratio %s (goal ≤ 1.25: %s)\n' \
   "$(seconds "$create_ms")" "$(seconds "$script_ms")" "$ratio" "$(goal "$ratio" 1.25)"
+echo "  its longest tasks:"; longest "$work/create.log"
 
 # The no-op re-run with the per-task profile: where a re-run's time goes.
-noop_ms=$(ANSIBLE_CALLBACKS_ENABLED=ansible.posix.profile_tasks PROFILE_TASKS_TASK_OUTPUT_LIMIT=8 \
-  playbook create_notebook_instance "$work/inventory.yml" "$work/noop.log")
+noop_ms=$(profiled create_notebook_instance "$work/inventory.yml" "$work/noop.log")
 printf 'no-op re-run of the create: %s s, changed=%s, %s tasks run (goal ≤ 10 s, changed=0: %s)\n' \
   "$(seconds "$noop_ms")" "$(changed "$work/noop.log")" "$(grep -c '^TASK \[' "$work/noop.log")" \
   "$(goal "$(seconds "$noop_ms")" 10)"
-echo "  its longest tasks:"; awk '/^TASKS RECAP/ {r=1; next} r && /---/ {print "    " $0}' "$work/noop.log" | head -n 8
+echo "  its longest tasks:"; longest "$work/noop.log"
 
-stop_ms=$(playbook stop_notebook_instance "$work/inventory.yml" "$work/stop.log")
+stop_ms=$(profiled stop_notebook_instance "$work/inventory.yml" "$work/stop.log")
 grep -q 'Stopped in [0-9.]* s' "$work/stop.log"
-start_ms=$(playbook start_notebook_instance "$work/inventory.yml" "$work/start.log")
+start_ms=$(profiled start_notebook_instance "$work/inventory.yml" "$work/start.log")
 grep -q 'InService in [0-9.]* s' "$work/start.log"
 printf 'stop → Stopped: %s s (goal ≤ 3 s: %s); start → InService: %s s (goal ≤ 5 s: %s)\n' \
   "$(seconds "$stop_ms")" "$(goal "$(seconds "$stop_ms")" 3)" "$(seconds "$start_ms")" "$(goal "$(seconds "$start_ms")" 5)"
+echo "  the stop's longest tasks:"; longest "$work/stop.log"
+echo "  the start's longest tasks:"; longest "$work/start.log"
 # The same through the module alone, as a user's own playbook or an ad-hoc command calls it.
 module() {
   local start
@@ -65,5 +96,5 @@ printf 'the module alone (ansible -m sagebox.notebook.notebook_instance): stop %
   "$(seconds "$module_stop_ms")" "$(goal "$(seconds "$module_stop_ms")" 3)" \
   "$(seconds "$module_start_ms")" "$(goal "$(seconds "$module_start_ms")" 5)"
 echo "  the start unit's steps (journalctl -u sagebox-notebook-instance-start):"
-podman exec sagebox-bench-create journalctl --no-pager -o cat -u sagebox-notebook-instance-start.service \
+on_host sagebox-bench-create journalctl --no-pager -o cat -u sagebox-notebook-instance-start.service \
   | grep -E ': [0-9.]+ s$' | tail -n 6 | sed 's/^/    /'

@@ -7,9 +7,17 @@ export ANSIBLE_COLLECTIONS_PATH=$root/.cache/collections
 export ANSIBLE_FORCE_COLOR=false
 # The hosts are reached with pipelining, as a fleet is over SSH (one command per task).
 export ANSIBLE_CONNECTION_PLUGINS=$root/tests/hosts/connection_plugins
+# The VM tier's hosts are reached over SSH (paramiko), each boot with new host keys.
+export ANSIBLE_HOST_KEY_CHECKING=false ANSIBLE_PARAMIKO_RECORD_HOST_KEYS=false
 work=$(mktemp -d /var/tmp/sagebox-bench.XXXXXX)
-hosts=()
-trap 'podman rm -f "${hosts[@]}" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+hosts=() vms=()
+declare -A connection=() ssh_port=()
+cleanup() {
+  podman rm -f "${hosts[@]}" >/dev/null 2>&1 || true
+  for vm in "${vms[@]}"; do "$root/tests/hosts/vm.sh" stop "$vm" || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 # The machine the figures come from.
 machine() {
@@ -30,7 +38,40 @@ start_host() {
     --volume "$pip_dir:/var/cache/sagebox-pip" \
     "localhost/sagebox-testhost:$suite" /lib/systemd/systemd >/dev/null
   hosts+=("$name")
+  connection[$name]="ansible_connection: podman_pipelining"
   until podman exec "$name" systemctl is-system-running 2>/dev/null | grep -qE 'running|degraded'; do sleep 1; done
+}
+
+# start_vm NAME SSH_PORT JUPYTER_PORT: a fresh test-host VM of the VM tier (tests/hosts/vm.sh:
+# QEMU with TCG, Debian 12, the ML storage volume its second disk), reached over SSH.
+start_vm() {
+  local name=$1
+  ssh_port[$name]=$2
+  vms+=("$name")
+  "$root/tests/hosts/vm.sh" start "$name" "$2" "$3" bookworm >/dev/null
+  connection[$name]="ansible_connection: paramiko, ansible_host: 127.0.0.1, ansible_port: $2, ansible_user: root,
+      ansible_ssh_private_key_file: $root/.cache/vm/instances/$name/id_ed25519"
+}
+
+# on_host NAME COMMAND...: run COMMAND on the host as root (podman exec, or SSH for a VM).
+on_host() {
+  local name=$1; shift
+  if [ -n "${ssh_port[$name]:-}" ]; then
+    ssh -q -i "$root/.cache/vm/instances/$name/id_ed25519" -p "${ssh_port[$name]}" -o BatchMode=yes \
+      -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null root@127.0.0.1 "$(printf '%q ' "$@")"
+  else
+    podman exec "$name" "$@"
+  fi
+}
+
+# copy_to_host FILE NAME DEST: copy a file of this machine onto the host.
+copy_to_host() {
+  if [ -n "${ssh_port[$2]:-}" ]; then
+    scp -q -i "$root/.cache/vm/instances/$2/id_ed25519" -P "${ssh_port[$2]}" -o BatchMode=yes \
+      -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "$1" "root@127.0.0.1:$3"
+  else
+    podman cp "$1" "$2:$3"
+  fi
 }
 
 # inventory FILE NAME...: the hosts as the notebook_instances group.
@@ -38,7 +79,7 @@ inventory() {
   local file=$1; shift
   { echo "notebook_instances:"; echo "  hosts:"
     for name in "$@"; do
-      echo "    $name: {ansible_connection: podman_pipelining, ansible_pipelining: true, ansible_python_interpreter: /usr/bin/python3}"
+      echo "    $name: {${connection[$name]}, ansible_pipelining: true, ansible_python_interpreter: /usr/bin/python3}"
     done; } >"$file"
 }
 
@@ -77,4 +118,4 @@ changed() { awk '/^PLAY RECAP/ {r=1} r && /changed=/ {sub(/.*changed=/, ""); s +
 
 # rx_bytes NAME: bytes the host has received over its network interface (from outside this machine:
 # the controller reaches it through podman, not the network).
-rx_bytes() { podman exec "$1" cat /sys/class/net/eth0/statistics/rx_bytes; }
+rx_bytes() { on_host "$1" cat /sys/class/net/eth0/statistics/rx_bytes; }

@@ -4,7 +4,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 echo "=== presigned URLs (bench/presign.py)"
 "$here/../.venv/bin/python" "$here/presign.py" --calls 10000
-echo "=== one instance: create vs a shell script, no-op re-run, stop/start (bench/instance.sh)"
+echo "=== one instance, container tier: create vs a shell script, no-op re-run, stop/start (bench/instance.sh)"
 "$here/instance.sh"
-echo "=== a fleet: 1 vs 4 hosts (bench/fleet.sh)"
+echo "=== one instance, VM tier over SSH: the same figures (BENCH_TIER=vm bench/instance.sh)"
+BENCH_TIER=vm "$here/instance.sh"
+echo "=== a fleet: 1 host, 4 hosts, 4 hosts through the fleet's package cache (bench/fleet.sh)"
 "$here/fleet.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The baseline for bench/create_vs_script.sh: a plain shell script that makes what
+# The baseline for bench/instance.sh: a plain shell script that makes what
 # playbooks/create_notebook_instance.yml makes with no kernels and no sample notebooks, the
 # way an administrator would by hand: the same packages and versions, a 5 GB loop volume mounted
 # as the notebook directory, tmpfs /tmp, the notebook user with sudo, an nftables rule set,
@@ -7,26 +7,32 @@
 # No checks, no idempotence, no record, no presigned URLs: what the collection adds is what the
 # ratio pays for. Runs as root on a fresh Debian test host.
 #   install_by_hand.sh PACKAGE==VERSION ...   (Jupyter's packages, as pinned by the jupyter role)
+# The environment gives what the create is given (bench/instance.sh): BYHAND_TOOLS, the SageMaker
+# tools (notebook_instance_tools); BYHAND_ENV_DIR, Jupyter's environment (jupyter_env_dir: the VM
+# tier's image holds one built from the same pins, which pip then finds met); BYHAND_VOLUME_DEVICE,
+# a block device for the volume instead of a loop file (storage_volume_device).
 set -euo pipefail
 
 user=ec2-user
 notebook_dir=/home/$user/SageMaker
-env_dir=/home/$user/anaconda3/envs/JupyterSystemEnv
+env_dir=${BYHAND_ENV_DIR:-/home/$user/anaconda3/envs/JupyterSystemEnv}
 tls=/etc/jupyter-by-hand
+volume=${BYHAND_VOLUME_DEVICE:-/var/lib/ml-volume/volume.img}
+read -r -a tools <<<"${BYHAND_TOOLS-}"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends python3-venv python3-packaging python3-cryptography \
-  ca-certificates curl nftables iproute2 sudo e2fsprogs >/dev/null
+  ca-certificates curl nftables iproute2 sudo e2fsprogs "${tools[@]}" >/dev/null
 
 id "$user" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$user"
 echo "$user ALL=(ALL) NOPASSWD: ALL" >/etc/sudoers.d/90-$user
 chmod 0440 /etc/sudoers.d/90-$user
 
-mkdir -p /var/lib/ml-volume "$notebook_dir"
-truncate -s 5G /var/lib/ml-volume/volume.img
-mkfs.ext4 -q -F /var/lib/ml-volume/volume.img
-echo "/var/lib/ml-volume/volume.img $notebook_dir ext4 loop,nofail 0 0" >>/etc/fstab
+mkdir -p "$(dirname "$volume")" "$notebook_dir"
+[ -b "$volume" ] || truncate -s 5G "$volume"
+mkfs.ext4 -q -F "$volume"
+echo "$volume $notebook_dir ext4 $([ -b "$volume" ] || echo loop,)nofail 0 0" >>/etc/fstab
 echo "tmpfs /tmp tmpfs mode=1777,nosuid,nodev,size=50% 0 0" >>/etc/fstab
 mount "$notebook_dir"
 mount /tmp
@@ -46,8 +52,12 @@ table inet filter {
 NFT
 systemctl enable --now nftables >/dev/null 2>&1
 
-sudo -u "$user" python3 -m venv "$env_dir"
-sudo -u "$user" "$env_dir/bin/pip" install --quiet "$@"
+if [ -x "$env_dir/bin/pip" ]; then
+  "$env_dir/bin/pip" install --quiet "$@"
+else
+  sudo -u "$user" python3 -m venv "$env_dir"
+  sudo -u "$user" "$env_dir/bin/pip" install --quiet "$@"
+fi
 
 mkdir -p "$tls"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 825 \

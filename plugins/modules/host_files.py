@@ -16,6 +16,10 @@ description:
     controller (C(lookup('ansible.builtin.template', ...))).
   - A file whose content differs is replaced atomically; owner, group and mode are set when they differ.
     Missing parent directories are made (root's, O(directory_mode)).
+  - Then, in the same run, systemd is reloaded when a file under C(/etc/systemd/) changed, and each unit
+    in O(units) is enabled or disabled, started or stopped where it is not as asked: the files of a unit
+    and its state in one round trip, where M(ansible.builtin.systemd_service) takes one per unit after a
+    separate daemon reload.
   - Not for secrets, as the content travels as a module argument.
 extends_documentation_fragment:
   - action_common_attributes
@@ -59,6 +63,22 @@ options:
     description: The mode of a parent directory this module makes.
     type: str
     default: "0755"
+  units:
+    description: systemd units to bring to a state once the files are written, in this order.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The unit, with its suffix (C(example.timer)).
+        type: str
+        required: true
+      enabled:
+        description: Whether it starts at boot; left as it is when not given.
+        type: bool
+      active:
+        description: Whether it runs now (started) or not (stopped); left as it is when not given.
+        type: bool
 author: sagebox.notebook maintainers (@sagebox)
 """
 
@@ -73,10 +93,17 @@ EXAMPLES = r"""
         mode: "0755"
   register: example_files
 
-- name: Reload systemd when a unit changed
-  ansible.builtin.systemd_service:
-    daemon_reload: true
-  when: example_files.changed_files | select('match', '/etc/systemd/') | list | length > 0
+- name: Install a timer and turn it on (systemd is reloaded first when a unit file changed)
+  sagebox.notebook.host_files:
+    files:
+      - path: /etc/systemd/system/example.service
+        content: "{{ lookup('ansible.builtin.template', 'example.service.j2') }}"
+      - path: /etc/systemd/system/example.timer
+        content: "{{ lookup('ansible.builtin.template', 'example.timer.j2') }}"
+    units:
+      - name: example.timer
+        enabled: true
+        active: true
 """
 
 RETURN = r"""
@@ -86,6 +113,16 @@ changed_files:
   type: list
   elements: str
   sample: [/etc/systemd/system/example.service]
+changed_units:
+  description: The units of O(units) enabled, disabled, started or stopped (or that would be, in check mode).
+  returned: success
+  type: list
+  elements: str
+  sample: [example.timer]
+daemon_reloaded:
+  description: Whether systemd was reloaded (a file under C(/etc/systemd/) changed; never in check mode).
+  returned: success
+  type: bool
 """
 
 import os
@@ -124,6 +161,46 @@ def write(module: AnsibleModule, path: str, content: bytes) -> None:
     module.atomic_move(temporary, path)
 
 
+# Where a changed file is a unit (or a drop-in) that systemd must reload.
+SYSTEMD_DIRS = ("/etc/systemd/",)
+
+
+def unit_changes(module: AnsibleModule, spec: dict) -> list[list[str]]:
+    """The systemctl commands that bring the unit of `spec` to its enabled and active state."""
+    commands = []
+    name = spec["name"]
+    if spec["enabled"] is not None:
+        rc = module.run_command(["systemctl", "is-enabled", "--quiet", name])[0]
+        if (rc == 0) != spec["enabled"]:
+            commands.append(["systemctl", "enable" if spec["enabled"] else "disable", name])
+    if spec["active"] is not None:
+        rc = module.run_command(["systemctl", "is-active", "--quiet", name])[0]
+        if (rc == 0) != spec["active"]:
+            commands.append(["systemctl", "start" if spec["active"] else "stop", name])
+    return commands
+
+
+def bring_units(module: AnsibleModule, reload: bool) -> list[str]:
+    """Reload systemd when asked, then bring each unit to its state; return the units changed."""
+    if reload and not module.check_mode:
+        run_or_fail(module, ["systemctl", "daemon-reload"])
+    changed = []
+    for spec in module.params["units"]:
+        commands = unit_changes(module, spec)
+        if commands:
+            changed.append(spec["name"])
+            if not module.check_mode:
+                for command in commands:
+                    run_or_fail(module, command)
+    return changed
+
+
+def run_or_fail(module: AnsibleModule, command: list[str]) -> None:
+    rc, out, err = module.run_command(command)
+    if rc != 0:
+        module.fail_json(msg="%s failed (exit status %d): %s" % (" ".join(command), rc, (err or out).strip()))
+
+
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
@@ -138,6 +215,14 @@ def main() -> None:
                 },
             },
             "directory_mode": {"type": "str", "default": "0755"},
+            "units": {
+                "type": "list", "elements": "dict", "default": [],
+                "options": {
+                    "name": {"type": "str", "required": True},
+                    "enabled": {"type": "bool"},
+                    "active": {"type": "bool"},
+                },
+            },
         },
         supports_check_mode=True,
     )
@@ -163,7 +248,10 @@ def main() -> None:
             changed = module.set_mode_if_different(path, spec["mode"], changed)
         if changed:
             changed_files.append(path)
-    result = {"changed": bool(changed_files), "changed_files": changed_files}
+    reload = any(path.startswith(SYSTEMD_DIRS) for path in changed_files)
+    changed_units = bring_units(module, reload)
+    result = {"changed": bool(changed_files or changed_units), "changed_files": changed_files,
+              "changed_units": changed_units, "daemon_reloaded": reload and not module.check_mode}
     if module._diff:
         result["diff"] = diffs
     module.exit_json(**result)
