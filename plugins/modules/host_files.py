@@ -17,7 +17,7 @@ description:
   - A file whose content differs is replaced atomically; owner, group and mode are set when they differ.
     Missing parent directories are made (root's, O(directory_mode)).
   - Then, in the same run, systemd is reloaded when a file under C(/etc/systemd/) changed, and each unit
-    in O(units) is enabled or disabled, started or stopped where it is not as asked: the files of a unit
+    in O(units) is enabled or disabled, started or stopped where it is not as asked; the files of a unit
     and its state in one round trip, where M(ansible.builtin.systemd_service) takes one per unit after a
     separate daemon reload.
   - Not for secrets, as the content travels as a module argument.
