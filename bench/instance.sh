@@ -36,7 +36,7 @@ case $tier in
     cat >>"$work/vars.yml" <<YAML
 notebook_instance_url: localhost:28462
 notebook_instance_tools: []
-jupyter_env_dir: /opt/sagebox/JupyterSystemEnv
+notebook_instance_jupyter_env_dir: /opt/sagebox/JupyterSystemEnv
 storage_volume_backing: device
 storage_volume_device: /dev/disk/by-id/virtio-sagebox-volume
 YAML

@@ -8,7 +8,7 @@
 # ratio pays for. Runs as root on a fresh Debian test host.
 #   install_by_hand.sh PACKAGE==VERSION ...   (Jupyter's packages, as pinned by the jupyter role)
 # The environment gives what the create is given (bench/instance.sh): BYHAND_TOOLS, the SageMaker
-# tools (notebook_instance_tools); BYHAND_ENV_DIR, Jupyter's environment (jupyter_env_dir: the VM
+# tools (notebook_instance_tools); BYHAND_ENV_DIR, Jupyter's environment (notebook_instance_jupyter_env_dir: the VM
 # tier's image holds one built from the same pins, which pip then finds met); BYHAND_VOLUME_DEVICE,
 # a block device for the volume instead of a loop file (storage_volume_device).
 set -euo pipefail

@@ -28,7 +28,7 @@ vm_role_packages="python3-venv python3-packaging python3-cryptography nftables n
 controller_cas=(/usr/local/share/ca-certificates/*.crt)
 [ -e "${controller_cas[0]}" ] || controller_cas=()
 # Jupyter's environment, built here at native speed from the jupyter role's pins at the path the
-# VM scenario gives jupyter_env_dir: under TCG pip takes a quarter of an hour for it. The role finds
+# VM scenario gives notebook_instance_jupyter_env_dir: under TCG pip takes a quarter of an hour for it. The role finds
 # every pin met and keeps it, as on a re-run; the container scenarios prove it installs them.
 vm_jupyter_env=/opt/sagebox/JupyterSystemEnv
 mapfile -t jupyter_pins < <(sed -n '/^jupyter_packages:/,/^[^ #]/s/^  - \([^ ]*==[^ ]*\)$/\1/p' \

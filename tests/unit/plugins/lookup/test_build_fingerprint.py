@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from ansible.template import Templar
+
+from ansible_collections.sagebox.notebook.plugins.lookup import build_fingerprint
+
+
+def fingerprint(variables, terms=()):
+    lookup = build_fingerprint.LookupModule(templar=Templar(loader=None, variables=variables))
+    return lookup.run(list(terms), variables=variables)[0]
+
+
+def test_role_settings_count_other_variables_do_not():
+    base = {"notebook_instance_kernels": ["python3"], "kernels_provider": "venv"}
+    first = fingerprint(base)
+    assert len(first) == 64 and first == fingerprint(dict(base))
+    assert fingerprint(dict(base, kernels_provider="conda")) != first
+    assert fingerprint(dict(base, unrelated_variable=1, ansible_host="x")) == first
+
+
+def test_the_terms_count():
+    assert fingerprint({}, [{"VolumeSizeInGB": 5}]) != fingerprint({}, [{"VolumeSizeInGB": 6}])
+
+
+def test_every_role_setting_is_known():
+    names = build_fingerprint.setting_names()
+    assert {"notebook_instance_kernels", "jupyter_port", "storage_volume_size_gb", "kernels_provider"} <= set(names)
+
+
+def test_the_code_counts(tmp_path):
+    (tmp_path / "roles" / "r" / "tasks").mkdir(parents=True)
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "roles" / "r" / "tasks" / "main.yml").write_text("---\n")
+    first = build_fingerprint.code_digest(str(tmp_path))
+    (tmp_path / "roles" / "r" / "tasks" / "main.yml").write_text("--- # edited\n")
+    assert build_fingerprint.code_digest(str(tmp_path)) != first
