@@ -4,12 +4,18 @@ import json
 import os
 import stat
 
+import pytest
+
 from ansible_collections.sagebox.notebook.plugins.modules import build_receipt, build_receipt_info
 
 
-def args(tmp_path, **extra):
-    (tmp_path / "etc").mkdir(exist_ok=True)
+@pytest.fixture(autouse=True)
+def host_files(tmp_path):
+    (tmp_path / "etc").mkdir()
     (tmp_path / "etc" / "unit.service").write_text("[Unit]\n")
+
+
+def args(tmp_path, **extra):
     values = {"path": str(tmp_path / "lib" / "receipt.json"), "fingerprint": "f" * 64, "paths": [str(tmp_path / "etc")]}
     values.update(extra)
     return values
