@@ -28,7 +28,7 @@ PACKAGE_DATABASE = "/var/lib/dpkg/status"
 MOUNTINFO = "/proc/self/mountinfo"
 VERSION = 1
 # How many differences a check names; the rest are counted.
-SHOWN = 10
+SHOWN = 12
 
 
 class ReceiptError(Exception):
@@ -148,26 +148,25 @@ def snapshot(spec: dict, run) -> dict:
 
 
 def differences(before: dict, after: dict) -> list[str]:
-    """What differs between two snapshots, a line each, in the order a reader looks for it."""
+    """What differs between two snapshots, a line each: mounts, units, users, packages, environments, then files."""
     found = []
-    for path in sorted(set(before["files"]) | set(after["files"])):
-        was, now = before["files"].get(path, "absent"), after["files"].get(path, "absent")
-        if was != now:
-            found.append("%s: %s" % (path, "removed" if now == "absent" else "added" if was == "absent" else "changed"))
-    if before["packages"] != after["packages"]:
-        found.append("OS packages: installed, removed or changed")
-    for env in sorted(set(before["environments"]) | set(after["environments"])):
-        was, now = set(before["environments"].get(env, [])), set(after["environments"].get(env, []))
-        if was != now:
-            gone = sorted(was - now)
-            new = sorted(now - was)
-            found.append("environment %s: %s" % (env, "; ".join(
-                (["gone " + ", ".join(gone)] if gone else []) + (["new " + ", ".join(new)] if new else []))))
     for key, label in (("mounts", "mount"), ("units", "unit"), ("users", "user")):
         for name in sorted(set(before[key]) | set(after[key])):
             was, now = before[key].get(name), after[key].get(name)
             if was != now:
                 found.append("%s %s: %s (was %s)" % (label, name, now, was))
+    if before["packages"] != after["packages"]:
+        found.append("OS packages: installed, removed or changed")
+    for env in sorted(set(before["environments"]) | set(after["environments"])):
+        was, now = set(before["environments"].get(env, [])), set(after["environments"].get(env, []))
+        if was != now:
+            gone, new = sorted(was - now), sorted(now - was)
+            found.append("environment %s: %s" % (env, "; ".join(
+                (["gone " + ", ".join(gone)] if gone else []) + (["new " + ", ".join(new)] if new else []))))
+    for path in sorted(set(before["files"]) | set(after["files"])):
+        was, now = before["files"].get(path, "absent"), after["files"].get(path, "absent")
+        if was != now:
+            found.append("%s: %s" % (path, "removed" if now == "absent" else "added" if was == "absent" else "changed"))
     return found
 
 

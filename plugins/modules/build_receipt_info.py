@@ -57,14 +57,14 @@ current:
   returned: success
   type: bool
 differences:
-  description: Why not, a line each (at most ten, then how many more); empty when RV(current).
+  description: Why not, a line each (at most twelve, then how many more); empty when RV(current).
   returned: success
   type: list
   elements: str
   sample:
-    - "/etc/systemd/system/sagebox-notebook-instance-stop.service: removed"
+    - "mount /home/ec2-user/SageMaker: not mounted (was ext4 /dev/loop0 nodev,nosuid,relatime,rw)"
     - "environment /home/ec2-user/anaconda3/envs/python3: gone matplotlib-3.9.2.dist-info"
-    - "mount /home/ec2-user/SageMaker: not mounted (was ext4 /dev/loop0 rw,relatime)"
+    - "/etc/systemd/system/sagebox-notebook-instance-stop.service: removed"
 """
 
 from ansible.module_utils.basic import AnsibleModule
