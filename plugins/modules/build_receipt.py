@@ -11,8 +11,8 @@ short_description: Write or remove the receipt of a notebook instance's last com
 version_added: 0.2.0
 description:
   - Not a SageMaker call. With O(state=present), records what the build was asked to build (O(fingerprint))
-    and what it left on the host: the files under O(paths), the OS packages, the Python O(environments),
-    the O(mounts), the O(units) that run and the O(users).
+    and what it left on the host (the files under O(paths), the OS packages, the Python O(environments),
+    the O(mounts), the O(units) that run and the O(users)).
   - The notebook_instance role writes it at the end of a create; the next create asks
     M(sagebox.notebook.build_receipt_info) whether the host still is as it says, and builds only when it is
     not (docs/re-runs.md).
