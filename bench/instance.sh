@@ -6,6 +6,7 @@
 #    downloading from the same index (the script first);
 #  - a no-op re-run of the create (its time and changed= count);
 #  - stop → Stopped, then start → InService, by the playbooks and by the module alone;
+#  the re-run, the stop and the start BENCH_RUNS times each (default 5): their medians;
 # each with its longest tasks (ansible.posix.profile_tasks): where the time goes.
 # BENCH_KERNELS (default []) adds kernels to the create (the script builds none: leave it [] for
 # the ratio). Usage: [BENCH_TIER=vm] bench/instance.sh
@@ -67,19 +68,32 @@ printf 'create → InService: %s s with the collection, %s s with a plain shell 
   "$(seconds "$create_ms")" "$(seconds "$script_ms")" "$ratio" "$(goal "$ratio" 1.25)"
 echo "  its longest tasks:"; longest "$work/create.log"
 
+# median MS...: the median of the figures, in ms.
+median() { python3 -c 'import statistics, sys; print(int(statistics.median(int(a) for a in sys.argv[1:])))' "$@"; }
+# The runs each figure below is the median of (BENCH_RUNS, default 5); the profile is the last run's.
+runs=${BENCH_RUNS:-5}
+
 # The no-op re-run with the per-task profile: where a re-run's time goes.
-noop_ms=$(profiled create_notebook_instance "$work/inventory.yml" "$work/noop.log")
-printf 'no-op re-run of the create: %s s, changed=%s, %s tasks run (goal ≤ 10 s, changed=0: %s)\n' \
-  "$(seconds "$noop_ms")" "$(changed "$work/noop.log")" "$(grep -c '^TASK \[' "$work/noop.log")" \
+noops=()
+for _ in $(seq "$runs"); do noops+=("$(profiled create_notebook_instance "$work/inventory.yml" "$work/noop.log")"); done
+noop_ms=$(median "${noops[@]}")
+printf 'no-op re-run of the create: median %s s of %s runs, changed=%s, %s tasks run (goal ≤ 10 s, changed=0: %s)\n' \
+  "$(seconds "$noop_ms")" "$runs" "$(changed "$work/noop.log")" "$(grep -c '^TASK \[' "$work/noop.log")" \
   "$(goal "$(seconds "$noop_ms")" 10)"
+grep -o '"msg": "Nothing[^"]*' "$work/noop.log" | sed 's/^"msg": "/  it said: /' || echo "  it built (no build receipt matched)"
 echo "  its longest tasks:"; longest "$work/noop.log"
 
-stop_ms=$(profiled stop_notebook_instance "$work/inventory.yml" "$work/stop.log")
-grep -q 'Stopped in [0-9.]* s' "$work/stop.log"
-start_ms=$(profiled start_notebook_instance "$work/inventory.yml" "$work/start.log")
-grep -q 'InService in [0-9.]* s' "$work/start.log"
-printf 'stop → Stopped: %s s (goal ≤ 3 s: %s); start → InService: %s s (goal ≤ 5 s: %s)\n' \
-  "$(seconds "$stop_ms")" "$(goal "$(seconds "$stop_ms")" 3)" "$(seconds "$start_ms")" "$(goal "$(seconds "$start_ms")" 5)"
+stops=() starts=()
+for _ in $(seq "$runs"); do
+  stops+=("$(profiled stop_notebook_instance "$work/inventory.yml" "$work/stop.log")")
+  grep -q 'Stopped in [0-9.]* s' "$work/stop.log"
+  starts+=("$(profiled start_notebook_instance "$work/inventory.yml" "$work/start.log")")
+  grep -q 'InService in [0-9.]* s' "$work/start.log"
+done
+stop_ms=$(median "${stops[@]}") start_ms=$(median "${starts[@]}")
+printf 'stop → Stopped: median %s s (goal ≤ 3 s: %s); start → InService: median %s s (goal ≤ 5 s: %s); %s runs each\n' \
+  "$(seconds "$stop_ms")" "$(goal "$(seconds "$stop_ms")" 3)" "$(seconds "$start_ms")" "$(goal "$(seconds "$start_ms")" 5)" "$runs"
+echo "  every run (ms): stop ${stops[*]}; start ${starts[*]}"
 echo "  the stop's longest tasks:"; longest "$work/stop.log"
 echo "  the start's longest tasks:"; longest "$work/start.log"
 # The same through the module alone, as a user's own playbook or an ad-hoc command calls it.
@@ -90,9 +104,10 @@ module() {
     -a "name=bench-nb state=$1" >"$work/module-$1.log" 2>&1 || { cat "$work/module-$1.log" >&2; return 1; }
   echo $(( $(now_ms) - start ))
 }
-module_stop_ms=$(module stopped)
-module_start_ms=$(module started)
-printf 'the module alone (ansible -m sagebox.notebook.notebook_instance): stop %s s (goal ≤ 3 s: %s), start %s s (goal ≤ 5 s: %s)\n' \
+module_stops=() module_starts=()
+for _ in $(seq "$runs"); do module_stops+=("$(module stopped)"); module_starts+=("$(module started)"); done
+module_stop_ms=$(median "${module_stops[@]}") module_start_ms=$(median "${module_starts[@]}")
+printf 'the module alone (ansible -m sagebox.notebook.notebook_instance): stop median %s s (goal ≤ 3 s: %s), start median %s s (goal ≤ 5 s: %s)\n' \
   "$(seconds "$module_stop_ms")" "$(goal "$(seconds "$module_stop_ms")" 3)" \
   "$(seconds "$module_start_ms")" "$(goal "$(seconds "$module_start_ms")" 5)"
 echo "  the start unit's steps (journalctl -u sagebox-notebook-instance-start):"
