@@ -16,10 +16,18 @@ description:
     variables, or a default in scope where the lookup runs), with its templated value; and the terms given
     (the instance as recorded).
   - Values travel into the digest only; none is returned or logged.
+  - Each setting counts by its type in the argument specification (C(true), C("yes") and C("True") given as extra
+    variables are the same boolean; C(8443) and C("8443") the same integer), so that the same request given another
+    way does not make a build.
 options:
   _terms:
     description: Data to fold into the digest (the instance's recorded fields).
     required: false
+  ignore:
+    description: Settings that do not change what is built (the switch for the receipt itself).
+    type: list
+    elements: str
+    default: []
 """
 
 EXAMPLES = r"""
@@ -41,6 +49,7 @@ import os
 
 import yaml
 from ansible.errors import AnsibleError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.lookup import LookupBase
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -63,9 +72,9 @@ def code_digest(root: str = COLLECTION_ROOT) -> str:
     return digest.hexdigest()
 
 
-def setting_names(root: str = COLLECTION_ROOT) -> list[str]:
-    """Every option of every entry point of the collection's roles."""
-    names = set()
+def setting_types(root: str = COLLECTION_ROOT) -> dict[str, str]:
+    """Every option of every entry point of the collection's roles, with its type."""
+    types = {}
     roles = os.path.join(root, "roles")
     for role in sorted(os.listdir(roles)):
         path = os.path.join(roles, role, "meta", "argument_specs.yml")
@@ -74,19 +83,39 @@ def setting_names(root: str = COLLECTION_ROOT) -> list[str]:
         with open(path, encoding="utf-8") as handle:
             specs = (yaml.safe_load(handle) or {}).get("argument_specs") or {}
         for entry in specs.values():
-            names.update((entry or {}).get("options") or {})
-    return sorted(names)
+            for name, option in ((entry or {}).get("options") or {}).items():
+                types[name] = (option or {}).get("type", "str")
+    return types
+
+
+def setting_names(root: str = COLLECTION_ROOT) -> list[str]:
+    return sorted(setting_types(root))
+
+
+def normalised(value, kind: str):
+    """A setting as its type reads it; left as given where it does not read so (the role's check refuses it)."""
+    try:
+        if kind == "bool":
+            return boolean(value, strict=True)
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+    except (TypeError, ValueError):
+        pass
+    return value
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         variables = variables or {}
+        ignored = set(kwargs.get("ignore") or [])
         settings = {}
-        for name in setting_names():
-            if name not in variables:
+        for name, kind in sorted(setting_types().items()):
+            if name not in variables or name in ignored:
                 continue
             try:
-                settings[name] = self._templar.template(variables[name])
+                settings[name] = normalised(self._templar.template(variables[name]), kind)
             except AnsibleError:
                 # A setting that cannot be templated here (it needs a fact not gathered) counts as written.
                 settings[name] = str(variables[name])

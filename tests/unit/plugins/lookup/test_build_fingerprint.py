@@ -5,9 +5,9 @@ from ansible.template import Templar
 from ansible_collections.sagebox.notebook.plugins.lookup import build_fingerprint
 
 
-def fingerprint(variables, terms=()):
+def fingerprint(variables, terms=(), **kwargs):
     lookup = build_fingerprint.LookupModule(templar=Templar(loader=None, variables=variables))
-    return lookup.run(list(terms), variables=variables)[0]
+    return lookup.run(list(terms), variables=variables, **kwargs)[0]
 
 
 def test_role_settings_count_other_variables_do_not():
@@ -34,3 +34,11 @@ def test_the_code_counts(tmp_path):
     first = build_fingerprint.code_digest(str(tmp_path))
     (tmp_path / "roles" / "r" / "tasks" / "main.yml").write_text("--- # edited\n")
     assert build_fingerprint.code_digest(str(tmp_path)) != first
+
+
+def test_a_setting_counts_by_its_type_and_ignored_ones_not_at_all():
+    base = {"notebook_instance_sample_notebooks": True, "jupyter_port": 8443}
+    assert fingerprint({"notebook_instance_sample_notebooks": "True", "jupyter_port": "8443"}) == fingerprint(base)
+    assert fingerprint(dict(base, notebook_instance_sample_notebooks="no")) != fingerprint(base)
+    assert fingerprint(dict(base, notebook_instance_build_receipt="False"), ignore=["notebook_instance_build_receipt"]) \
+        == fingerprint(base, ignore=["notebook_instance_build_receipt"])
