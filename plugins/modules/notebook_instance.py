@@ -152,6 +152,13 @@ options:
     description: The host's stop unit, which O(state=stopped) starts (the C(notebook_instance) role installs it).
     type: str
     default: sagebox-notebook-instance-stop.service
+  build_marker:
+    description:
+      - With O(state=started), a file an update leaves when it changed what only a build applies (C(RootAccess),
+        the code repositories). While it is there, the module starts nothing and returns RV(build_needed) (the
+        C(notebook_instance) role's start then builds the instance and starts it), in the same round trip that
+        would have started it.
+    type: path
   lifecycle_configs_dir:
     description:
       - Where lifecycle configurations are kept (M(sagebox.notebook.notebook_instance_lifecycle_config)).
@@ -225,6 +232,10 @@ notebook_instance:
     CreationTime: "2026-11-24T10:00:00+00:00"
     LastModifiedTime: "2026-11-24T10:00:00+00:00"
     Tags: [{Key: team, Value: vision}]
+build_needed:
+  description: With O(state=started) and O(build_marker), whether the file was there (nothing was started then).
+  returned: with state=started
+  type: bool
 """
 
 import os
@@ -330,6 +341,9 @@ class NotebookInstance:
         except nb.RequestError as exc:
             self.fail(str(exc))
         after = before
+        if state == "started" and self.params["build_marker"] and os.path.exists(self.params["build_marker"]):
+            self.module.exit_json(changed=False, build_needed=True, notebook_instance_arn=before["NotebookInstanceArn"],
+                                  notebook_instance=nb.describe(before), updated_fields=[])
         if current != end:
             self.changed = True
             if self.module.check_mode:
@@ -348,6 +362,8 @@ class NotebookInstance:
                               notebook_instance=nb.describe(after or {}))
         result = {"changed": self.changed, "notebook_instance_arn": before["NotebookInstanceArn"],
                   "notebook_instance": nb.describe(after), "updated_fields": []}
+        if state == "started":
+            result["build_needed"] = False
         if self.module._diff:
             result["diff"] = {"before": nb.describe(before), "after": nb.describe(after)}
         self.module.exit_json(**result)
@@ -432,6 +448,7 @@ def main() -> None:
             "lifecycle_configs_dir": {"type": "path", "default": "/etc/sagebox/lifecycle-configs"},
             "start_unit": {"type": "str", "default": "sagebox-notebook-instance-start.service"},
             "stop_unit": {"type": "str", "default": "sagebox-notebook-instance-stop.service"},
+            "build_marker": {"type": "path"},
         },
         required_if=[("status", "Failed", ["failure_reason"])],
         supports_check_mode=True,

@@ -103,6 +103,19 @@ def test_stop_start_cycle(run_module, paths, host_units):
     assert not noop["changed"] and len(host_units["calls"]) == 2
 
 
+def test_a_pending_build_starts_nothing(run_module, paths, host_units, tmp_path):
+    serving(run_module, paths)
+    run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
+    marker = tmp_path / "rebuild"
+    marker.write_text('["RootAccess"]\n')
+    result = run_module(notebook_instance, dict(paths, name="nb-1", state="started", build_marker=str(marker)))[1]
+    assert result["build_needed"] and not result["changed"] and status_of(result) == "Stopped"
+    assert len(host_units["calls"]) == 1
+    marker.unlink()
+    result = run_module(notebook_instance, dict(paths, name="nb-1", state="started", build_marker=str(marker)))[1]
+    assert not result["build_needed"] and result["changed"] and status_of(result) == "InService"
+
+
 def test_end_states_in_check_mode_run_no_unit(run_module, paths, host_units):
     serving(run_module, paths)
     result = run_module(notebook_instance, dict(paths, name="nb-1", state="stopped", _ansible_check_mode=True))[1]
