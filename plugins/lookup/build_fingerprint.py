@@ -23,6 +23,11 @@ options:
   _terms:
     description: Data to fold into the digest (the instance's recorded fields).
     required: false
+  roles:
+    description:
+      - The roles whose settings count (those the build runs); every role of the collection when not given.
+    type: list
+    elements: str
   ignore:
     description: Settings that do not change what is built (the switch for the receipt itself).
     type: list
@@ -72,11 +77,11 @@ def code_digest(root: str = COLLECTION_ROOT) -> str:
     return digest.hexdigest()
 
 
-def setting_types(root: str = COLLECTION_ROOT) -> dict[str, str]:
-    """Every option of every entry point of the collection's roles, with its type."""
+def setting_types(root: str = COLLECTION_ROOT, only: list[str] | None = None) -> dict[str, str]:
+    """Every option of every entry point of the collection's roles (or of the roles in `only`), with its type."""
     types = {}
     roles = os.path.join(root, "roles")
-    for role in sorted(os.listdir(roles)):
+    for role in sorted(os.listdir(roles)) if only is None else sorted(only):
         path = os.path.join(roles, role, "meta", "argument_specs.yml")
         if not os.path.exists(path):
             continue
@@ -110,8 +115,13 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         variables = variables or {}
         ignored = set(kwargs.get("ignore") or [])
+        only = kwargs.get("roles")
+        if only is not None:
+            unknown = [role for role in only if not os.path.isdir(os.path.join(COLLECTION_ROOT, "roles", role))]
+            if unknown:
+                raise AnsibleError("build_fingerprint: roles %s: no such role in this collection" % ", ".join(unknown))
         settings = {}
-        for name, kind in sorted(setting_types().items()):
+        for name, kind in sorted(setting_types(only=only).items()):
             if name not in variables or name in ignored:
                 continue
             try:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+from ansible.errors import AnsibleError
 from ansible.template import Templar
 
 from ansible_collections.sagebox.notebook.plugins.lookup import build_fingerprint
@@ -42,3 +44,12 @@ def test_a_setting_counts_by_its_type_and_ignored_ones_not_at_all():
     assert fingerprint(dict(base, notebook_instance_sample_notebooks="no")) != fingerprint(base)
     assert fingerprint(dict(base, notebook_instance_build_receipt="False"), ignore=["notebook_instance_build_receipt"]) \
         == fingerprint(base, ignore=["notebook_instance_build_receipt"])
+
+
+def test_only_the_named_roles_settings_count():
+    base = {"kernels_provider": "venv"}
+    first = fingerprint(base, roles=["kernels"])
+    assert fingerprint(dict(base, ca_trust_certificates=[{"name": "x"}]), roles=["kernels"]) == first
+    assert fingerprint(dict(base, kernels_provider="conda"), roles=["kernels"]) != first
+    with pytest.raises(AnsibleError, match="roles nothing: no such role in this collection"):
+        fingerprint(base, roles=["nothing"])
