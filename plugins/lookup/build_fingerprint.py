@@ -93,10 +93,6 @@ def setting_types(root: str = COLLECTION_ROOT, only: list[str] | None = None) ->
     return types
 
 
-def setting_names(root: str = COLLECTION_ROOT) -> list[str]:
-    return sorted(setting_types(root))
-
-
 def normalised(value, kind: str):
     """A setting as its type reads it; left as given where it does not read so (the role's check refuses it)."""
     try:

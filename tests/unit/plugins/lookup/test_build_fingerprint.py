@@ -25,7 +25,7 @@ def test_the_terms_count():
 
 
 def test_every_role_setting_is_known():
-    names = build_fingerprint.setting_names()
+    names = build_fingerprint.setting_types()
     assert {"notebook_instance_kernels", "jupyter_port", "storage_volume_size_gb", "kernels_provider"} <= set(names)
 
 
