@@ -18,6 +18,13 @@ export CONTAINERS_CONF=${CONTAINERS_CONF:-$root/tests/hosts/containers.conf}
 
 port=${SAGEBOX_DEMO_PORT:-8443}
 instance=${SAGEBOX_DEMO_INSTANCE:-demo}
+# A demo host that podman records as running but that runs no command (its processes gone while
+# podman's state stayed, as after the machine was restored from a snapshot) is replaced.
+if [ "$(podman inspect --format '{{.State.Running}}' "$name" 2>/dev/null)" = true ] \
+  && ! podman exec "$name" true >/dev/null 2>&1; then
+  step "replacing the demo host $name (podman says it runs, but it runs no command)"
+  podman rm -f "$name" >/dev/null
+fi
 # A demo host from an older demo, without the published port, is replaced.
 if podman container exists "$name" && [ -z "$(podman port "$name" 8443/tcp 2>/dev/null)" ]; then
   step "replacing the old demo host $name (it does not publish Jupyter's port)"
@@ -65,6 +72,12 @@ for _ in $(seq 120); do
   case $state in running|degraded) break ;; esac
   sleep 1
 done
+case $state in
+  running|degraded) ;;
+  *) step "test host $name did not finish booting in 2 minutes (systemd: ${state:-no answer});" \
+       "look: podman exec -it $name journalctl -b, or remove it: podman rm -f $name"
+     exit 1 ;;
+esac
 step "creating notebook instance $instance: volume, /tmp, Jupyter, four kernels, samples (minutes; log: $work/create.log)"
 # Progress: each role as Ansible reaches it; the whole output goes to the log.
 set +e
