@@ -58,8 +58,9 @@ options:
     description:
       - The notebook instance name (NotebookInstanceName).
       - At most 63 characters matching C([a-zA-Z0-9](-*[a-zA-Z0-9])*).
+      - Required but with O(state=started) and O(state=stopped), which act on the host's one instance when it is
+        left out (the instance it names must be the host's).
     type: str
-    required: true
     aliases: [notebook_instance_name]
   instance_type:
     description:
@@ -232,6 +233,11 @@ notebook_instance:
     CreationTime: "2026-11-24T10:00:00+00:00"
     LastModifiedTime: "2026-11-24T10:00:00+00:00"
     Tags: [{Key: team, Value: vision}]
+status_before:
+  description: With O(state=started) or O(state=stopped), the instance's status (NotebookInstanceStatus) before the call.
+  returned: with state=started or state=stopped
+  type: str
+  sample: Stopped
 build_needed:
   description: With O(state=started) and O(build_marker), whether the file was there (nothing was started then).
   returned: with state=started
@@ -334,7 +340,8 @@ class NotebookInstance:
         end, unit_option = self.END_STATES[state]
         unit = self.params[unit_option]
         if before is not None and before["NotebookInstanceName"] != name:
-            self.fail("name %r: this host holds notebook instance %r, not this one" % (name, before["NotebookInstanceName"]))
+            self.fail("name %r: this host holds notebook instance %r, not this one: name it, or leave the name out"
+                      % (name, before["NotebookInstanceName"]))
         current = before["NotebookInstanceStatus"] if before else None
         try:
             nb.check_action(name, state, current)
@@ -343,7 +350,7 @@ class NotebookInstance:
         after = before
         if state == "started" and self.params["build_marker"] and os.path.exists(self.params["build_marker"]):
             self.module.exit_json(changed=False, build_needed=True, notebook_instance_arn=before["NotebookInstanceArn"],
-                                  notebook_instance=nb.describe(before), updated_fields=[])
+                                  notebook_instance=nb.describe(before), updated_fields=[], status_before=current)
         if current != end:
             self.changed = True
             if self.module.check_mode:
@@ -361,7 +368,7 @@ class NotebookInstance:
                               % (name, reached or "absent", end, reason, unit),
                               notebook_instance=nb.describe(after or {}))
         result = {"changed": self.changed, "notebook_instance_arn": before["NotebookInstanceArn"],
-                  "notebook_instance": nb.describe(after), "updated_fields": []}
+                  "notebook_instance": nb.describe(after), "updated_fields": [], "status_before": current}
         if state == "started":
             result["build_needed"] = False
         if self.module._diff:
@@ -382,7 +389,20 @@ class NotebookInstance:
                 if not self.module.check_mode:
                     os.unlink(path)
 
+    def name_the_hosts_instance(self) -> None:
+        """started and stopped without a name: the host's one instance."""
+        try:
+            record = nb.load_record(self.params["record_path"])
+        except nb.RecordError as exc:
+            self.fail(str(exc))
+        if record is None:
+            self.fail("this host holds no notebook instance: create one first: ansible-playbook -i INVENTORY "
+                      "sagebox.notebook.create_notebook_instance -e notebook_instance_name=NAME")
+        self.params["name"] = record["NotebookInstanceName"]
+
     def run(self) -> None:
+        if self.params["name"] is None:
+            self.name_the_hosts_instance()
         try:
             nb.check_create_request(self.params)
         except nb.RequestError as exc:
@@ -424,7 +444,7 @@ class NotebookInstance:
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "name": {"type": "str", "required": True, "aliases": ["notebook_instance_name"]},
+            "name": {"type": "str", "aliases": ["notebook_instance_name"]},
             "state": {"type": "str", "choices": ["present", "started", "stopped", "updated", "absent"],
                       "default": "present"},
             "instance_type": {"type": "str"},
@@ -450,7 +470,8 @@ def main() -> None:
             "stop_unit": {"type": "str", "default": "sagebox-notebook-instance-stop.service"},
             "build_marker": {"type": "path"},
         },
-        required_if=[("status", "Failed", ["failure_reason"])],
+        required_if=[("status", "Failed", ["failure_reason"]), ("state", "present", ["name"]),
+                     ("state", "updated", ["name"]), ("state", "absent", ["name"])],
         supports_check_mode=True,
     )
     NotebookInstance(module).run()

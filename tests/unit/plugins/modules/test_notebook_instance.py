@@ -140,6 +140,30 @@ def test_end_state_of_another_instance_is_refused(run_module, paths, host_units)
     assert failed and "this host holds notebook instance 'nb-1'" in result["msg"] and host_units["calls"] == []
 
 
+def test_end_states_without_a_name_act_on_the_hosts_instance(run_module, paths, host_units):
+    serving(run_module, paths)
+    stopped = run_module(notebook_instance, dict(paths, state="stopped"))[1]
+    assert stopped["changed"] and status_of(stopped) == "Stopped" and stopped["status_before"] == "InService"
+    assert stopped["notebook_instance"]["NotebookInstanceName"] == "nb-1"
+    started = run_module(notebook_instance, dict(paths, state="started"))[1]
+    assert started["changed"] and status_of(started) == "InService" and started["status_before"] == "Stopped"
+
+
+def test_end_state_without_a_name_on_an_empty_host_says_what_to_do(run_module, paths, host_units):
+    failed, result = run_module(notebook_instance, dict(paths, state="stopped"))
+    assert failed and result["msg"] == (
+        "this host holds no notebook instance: create one first: ansible-playbook -i INVENTORY "
+        "sagebox.notebook.create_notebook_instance -e notebook_instance_name=NAME")
+    assert host_units["calls"] == []
+
+
+@pytest.mark.parametrize("state", ["present", "updated", "absent"])
+def test_other_states_need_the_name(run_module, paths, state):
+    failed, result = run_module(notebook_instance, dict(paths, state=state))
+    assert failed and result["msg"] == "state is %s but all of the following are missing: name" % state
+    assert not os.path.exists(paths["record_path"])
+
+
 def test_update_only_when_stopped(run_module, paths):
     serving(run_module, paths)
     failed, result = run_module(notebook_instance, dict(paths, name="nb-1", state="updated", volume_size_in_gb=8))

@@ -89,17 +89,16 @@ def test_a_start_brings_the_instance_up_in_order(host):
         "on-start ",
         "samples --dest=x",
         "systemctl start jupyter-server.service",
-        "systemctl is-enabled --quiet nb-start.service",
-        "systemctl is-enabled --quiet jupyter-server.service",
+        "systemctl enable --no-reload --quiet nb-start.service jupyter-server.service",
     ]
     assert "notebook instance nb is InService" in done.stdout
     assert json.loads((host / "ml" / "notebook-instance.json").read_text())["NotebookInstanceStatus"] == "InService"
 
 
-def test_units_not_enabled_are_enabled_for_the_next_boot(host):
-    fake(host / "bin", "systemctl", host / "calls.log", '[ "$1" = is-enabled ] && exit 1; exit 0')
-    assert start(host).returncode == 0
-    assert calls(host)[-1] == "systemctl enable --quiet nb-start.service jupyter-server.service"
+def test_a_failed_enable_records_failed_with_its_reason(host):
+    fake(host / "bin", "systemctl", host / "calls.log", '[ "$1" = enable ] && { echo "read-only file system" >&2; exit 1; }; exit 0')
+    assert start(host).returncode == 1
+    assert status(host) == ("Failed", "start: enable at boot: read-only file system")
 
 
 def test_a_failed_onstart_records_failed_with_its_reason_and_jupyter_stays_down(host):
