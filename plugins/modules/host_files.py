@@ -125,133 +125,23 @@ daemon_reloaded:
   type: bool
 """
 
-import os
-import tempfile
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_bytes
-
-
-def current_content(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
-
-
-def make_parents(module: AnsibleModule, path: str) -> bool:
-    """Make the missing parent directories of `path`; return whether any was missing."""
-    missing = []
-    parent = os.path.dirname(path)
-    while parent and not os.path.isdir(parent):
-        missing.append(parent)
-        parent = os.path.dirname(parent)
-    if missing and not module.check_mode:
-        for directory in reversed(missing):
-            os.mkdir(directory)
-            os.chmod(directory, int(module.params["directory_mode"], 8))
-    return bool(missing)
-
-
-def write(module: AnsibleModule, path: str, content: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".sagebox-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(content)
-    module.atomic_move(temporary, path)
-
-
-# Where a changed file is a unit (or a drop-in) that systemd must reload.
-SYSTEMD_DIRS = ("/etc/systemd/",)
-
-
-def unit_changes(module: AnsibleModule, spec: dict) -> list[list[str]]:
-    """The systemctl commands that bring the unit of `spec` to its enabled and active state."""
-    commands = []
-    name = spec["name"]
-    if spec["enabled"] is not None:
-        rc = module.run_command(["systemctl", "is-enabled", "--quiet", name])[0]
-        if (rc == 0) != spec["enabled"]:
-            commands.append(["systemctl", "enable" if spec["enabled"] else "disable", name])
-    if spec["active"] is not None:
-        rc = module.run_command(["systemctl", "is-active", "--quiet", name])[0]
-        if (rc == 0) != spec["active"]:
-            commands.append(["systemctl", "start" if spec["active"] else "stop", name])
-    return commands
-
-
-def bring_units(module: AnsibleModule, reload: bool) -> list[str]:
-    """Reload systemd when asked, then bring each unit to its state; return the units changed."""
-    if reload and not module.check_mode:
-        run_or_fail(module, ["systemctl", "daemon-reload"])
-    changed = []
-    for spec in module.params["units"]:
-        commands = unit_changes(module, spec)
-        if commands:
-            changed.append(spec["name"])
-            if not module.check_mode:
-                for command in commands:
-                    run_or_fail(module, command)
-    return changed
-
-
-def run_or_fail(module: AnsibleModule, command: list[str]) -> None:
-    rc, out, err = module.run_command(command)
-    if rc != 0:
-        module.fail_json(msg="%s failed (exit status %d): %s" % (" ".join(command), rc, (err or out).strip()))
+from ansible_collections.sagebox.notebook.plugins.module_utils import host_files as hf
 
 
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "files": {
-                "type": "list", "elements": "dict", "required": True,
-                "options": {
-                    "path": {"type": "path", "required": True},
-                    "content": {"type": "str", "required": True},
-                    "owner": {"type": "str", "default": "root"},
-                    "group": {"type": "str", "default": "root"},
-                    "mode": {"type": "str", "default": "0644"},
-                },
-            },
+            "files": {"type": "list", "elements": "dict", "required": True, "options": hf.FILE_OPTIONS},
             "directory_mode": {"type": "str", "default": "0755"},
-            "units": {
-                "type": "list", "elements": "dict", "default": [],
-                "options": {
-                    "name": {"type": "str", "required": True},
-                    "enabled": {"type": "bool"},
-                    "active": {"type": "bool"},
-                },
-            },
+            "units": {"type": "list", "elements": "dict", "default": [], "options": hf.UNIT_OPTIONS},
         },
         supports_check_mode=True,
     )
-    for spec in module.params["files"] + [{"path": "directory_mode", "mode": module.params["directory_mode"]}]:
-        try:
-            int(spec["mode"], 8)
-        except ValueError:
-            module.fail_json(msg="files: %s: mode %r is not an octal mode such as 0644" % (spec["path"], spec["mode"]))
-    changed_files, diffs = [], []
-    for spec in module.params["files"]:
-        path, content = spec["path"], to_bytes(spec["content"])
-        before = current_content(path)
-        changed = make_parents(module, path)
-        if before != content:
-            changed = True
-            diffs.append({"before_header": path, "after_header": path,
-                          "before": (before or b"").decode("utf-8", "replace"), "after": spec["content"]})
-            if not module.check_mode:
-                write(module, path, content)
-        if os.path.exists(path):
-            changed = module.set_owner_if_different(path, spec["owner"], changed)
-            changed = module.set_group_if_different(path, spec["group"], changed)
-            changed = module.set_mode_if_different(path, spec["mode"], changed)
-        if changed:
-            changed_files.append(path)
-    reload = any(path.startswith(SYSTEMD_DIRS) for path in changed_files)
-    changed_units = bring_units(module, reload)
-    result = {"changed": bool(changed_files or changed_units), "changed_files": changed_files,
-              "changed_units": changed_units, "daemon_reloaded": reload and not module.check_mode}
+    hf.check_modes(module, module.params["files"], module.params["directory_mode"])
+    done = hf.apply(module, module.params["files"], module.params["units"], module.params["directory_mode"])
+    diffs = done.pop("diffs")
+    result = dict(done, changed=bool(done["changed_files"] or done["changed_units"]))
     if module._diff:
         result["diff"] = diffs
     module.exit_json(**result)

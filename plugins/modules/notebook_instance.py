@@ -160,6 +160,59 @@ options:
         C(notebook_instance) role's start then builds the instance and starts it), in the same round trip that
         would have started it.
     type: path
+  controls:
+    description:
+      - With O(state=started), the host's controls with this run's settings, brought to their state once the request
+        is checked and before the start unit runs, in the same round trip (the C(notebook_instance) role's start
+        passes its start and stop units, their configuration and helpers, and the idle check's files and timer).
+        As M(sagebox.notebook.host_files) does with its options of the same names; systemd is reloaded when a
+        file under C(/etc/systemd/) changed. Applied also when the instance is already C(InService) (nothing is
+        started then), and not when RV(build_needed) (the build writes them).
+      - Not for secrets, as the content travels as a module argument.
+    type: dict
+    suboptions:
+      files:
+        description: The files.
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          path:
+            description: The file.
+            type: path
+            required: true
+          content:
+            description: Its whole content.
+            type: str
+            required: true
+          owner:
+            description: Its owner.
+            type: str
+            default: root
+          group:
+            description: Its group.
+            type: str
+            default: root
+          mode:
+            description: Its mode, in octal.
+            type: str
+            default: "0644"
+      units:
+        description: systemd units to bring to a state once the files are written, in this order.
+        type: list
+        elements: dict
+        default: []
+        suboptions:
+          name:
+            description: The unit, with its suffix (C(example.timer)).
+            type: str
+            required: true
+          enabled:
+            description: Whether it starts at boot; left as it is when not given.
+            type: bool
+          active:
+            description: Whether it runs now; left as it is when not given.
+            type: bool
   lifecycle_configs_dir:
     description:
       - Where lifecycle configurations are kept (M(sagebox.notebook.notebook_instance_lifecycle_config)).
@@ -238,6 +291,22 @@ status_before:
   returned: with state=started or state=stopped
   type: str
   sample: Stopped
+controls:
+  description: With O(state=started) and O(controls), what was changed (or would be, in check mode).
+  returned: with state=started and controls
+  type: dict
+  contains:
+    changed_files:
+      description: The files whose content, owner, group or mode changed.
+      type: list
+      elements: str
+    changed_units:
+      description: The units enabled, disabled, started or stopped.
+      type: list
+      elements: str
+    daemon_reloaded:
+      description: Whether systemd was reloaded.
+      type: bool
 build_needed:
   description: With O(state=started) and O(build_marker), whether the file was there (nothing was started then).
   returned: with state=started
@@ -248,6 +317,7 @@ import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sagebox.notebook.plugins.module_utils import host_files as hf
 from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
 from ansible_collections.sagebox.notebook.plugins.module_utils import presigned_token as pt
 
@@ -351,6 +421,12 @@ class NotebookInstance:
         if state == "started" and self.params["build_marker"] and os.path.exists(self.params["build_marker"]):
             self.module.exit_json(changed=False, build_needed=True, notebook_instance_arn=before["NotebookInstanceArn"],
                                   notebook_instance=nb.describe(before), updated_fields=[], status_before=current)
+        applied = None
+        if self.params["controls"] is not None:
+            controls = self.params["controls"]
+            applied = hf.apply(self.module, controls["files"], controls["units"])
+            applied.pop("diffs")
+            self.changed = bool(applied["changed_files"] or applied["changed_units"])
         if current != end:
             self.changed = True
             if self.module.check_mode:
@@ -371,6 +447,8 @@ class NotebookInstance:
                   "notebook_instance": nb.describe(after), "updated_fields": [], "status_before": current}
         if state == "started":
             result["build_needed"] = False
+        if applied is not None:
+            result["controls"] = applied
         if self.module._diff:
             result["diff"] = {"before": nb.describe(before), "after": nb.describe(after)}
         self.module.exit_json(**result)
@@ -410,6 +488,10 @@ class NotebookInstance:
         if self.params["status"] is not None and self.params["state"] != "present":
             self.fail("status %r is recorded with state=present only, not state=%s"
                       % (self.params["status"], self.params["state"]))
+        if self.params["controls"] is not None:
+            if self.params["state"] != "started":
+                self.fail("controls are written with state=started only, not state=%s" % self.params["state"])
+            hf.check_modes(self.module, self.params["controls"]["files"], "0755", "controls.files")
         config = self.params["lifecycle_config_name"]
         if config and self.params["state"] in ("present", "updated") and self.params["status"] is None:
             if not os.path.exists(os.path.join(self.params["lifecycle_configs_dir"], config, "config.json")):
@@ -469,6 +551,10 @@ def main() -> None:
             "start_unit": {"type": "str", "default": "sagebox-notebook-instance-start.service"},
             "stop_unit": {"type": "str", "default": "sagebox-notebook-instance-stop.service"},
             "build_marker": {"type": "path"},
+            "controls": {"type": "dict", "options": {
+                "files": {"type": "list", "elements": "dict", "required": True, "options": hf.FILE_OPTIONS},
+                "units": {"type": "list", "elements": "dict", "default": [], "options": hf.UNIT_OPTIONS},
+            }},
         },
         required_if=[("status", "Failed", ["failure_reason"]), ("state", "present", ["name"]),
                      ("state", "updated", ["name"]), ("state", "absent", ["name"])],

@@ -6,6 +6,7 @@ import pwd
 import stat
 
 from ansible_collections.sagebox.notebook.plugins.modules import host_files
+from ansible_collections.sagebox.notebook.plugins.module_utils import host_files as hf
 
 ME = pwd.getpwuid(os.getuid()).pw_name
 MY_GROUP = grp.getgrgid(os.getgid()).gr_name
@@ -69,7 +70,7 @@ class FakeSystemd:
 def test_a_changed_unit_file_reloads_systemd_then_the_unit_is_brought_to_its_state(run_module, tmp_path, monkeypatch):
     systemd = FakeSystemd()
     monkeypatch.setattr(host_files.AnsibleModule, "run_command", lambda module, command, **kw: systemd(command))
-    monkeypatch.setattr(host_files, "SYSTEMD_DIRS", (str(tmp_path),))
+    monkeypatch.setattr(hf, "SYSTEMD_DIRS", (str(tmp_path),))
     args = {"files": [spec(tmp_path / "x.timer", "[Timer]\n")], "units": [{"name": "x.timer", "enabled": True, "active": True}]}
     result = run_module(host_files, args)[1]
     assert result["changed_units"] == ["x.timer"] and result["daemon_reloaded"]

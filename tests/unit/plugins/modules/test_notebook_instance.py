@@ -6,6 +6,7 @@ import stat
 
 import pytest
 
+from ansible_collections.sagebox.notebook.plugins.module_utils import host_files as hf
 from ansible_collections.sagebox.notebook.plugins.modules import notebook_instance
 
 pytestmark = pytest.mark.usefixtures("host_units")
@@ -162,6 +163,60 @@ def test_other_states_need_the_name(run_module, paths, state):
     failed, result = run_module(notebook_instance, dict(paths, state=state))
     assert failed and result["msg"] == "state is %s but all of the following are missing: name" % state
     assert not os.path.exists(paths["record_path"])
+
+
+def controls(tmp_path, content="[Unit]\n"):
+    return {"files": [{"path": str(tmp_path / "systemd" / "nb-start.service"), "content": content},
+                      {"path": str(tmp_path / "libexec" / "helper"), "content": "#!/bin/sh\n", "mode": "0755"}],
+            "units": [{"name": "idle.timer", "enabled": False, "active": False}]}
+
+
+def test_a_start_writes_its_controls_then_starts(run_module, paths, host_units, tmp_path, monkeypatch):
+    monkeypatch.setattr(hf, "SYSTEMD_DIRS", (str(tmp_path / "systemd"),))
+    serving(run_module, paths)
+    run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
+    host_units["calls"].clear()
+    started = run_module(notebook_instance, dict(paths, state="started", controls=controls(tmp_path)))[1]
+    assert started["changed"] and status_of(started) == "InService"
+    assert started["controls"] == {"changed_files": [str(tmp_path / "systemd" / "nb-start.service"),
+                                                     str(tmp_path / "libexec" / "helper")],
+                                   "changed_units": [], "daemon_reloaded": True}
+    assert (tmp_path / "systemd" / "nb-start.service").read_text() == "[Unit]\n"
+    assert stat.S_IMODE(os.stat(tmp_path / "libexec" / "helper").st_mode) == 0o755
+    assert host_units["calls"] == [["systemctl", "daemon-reload"],
+                                   ["systemctl", "is-enabled", "--quiet", "idle.timer"],
+                                   ["systemctl", "is-active", "--quiet", "idle.timer"],
+                                   ["systemctl", "start", "sagebox-notebook-instance-start.service"]]
+    again = run_module(notebook_instance, dict(paths, state="started", controls=controls(tmp_path)))[1]
+    assert not again["changed"] and again["controls"]["changed_files"] == []
+
+
+def test_controls_in_check_mode_write_nothing(run_module, paths, host_units, tmp_path):
+    serving(run_module, paths)
+    result = run_module(notebook_instance, dict(paths, state="started", controls=controls(tmp_path), _ansible_check_mode=True))[1]
+    assert result["changed"] and len(result["controls"]["changed_files"]) == 2
+    assert not (tmp_path / "systemd").exists() and host_units["calls"][-1][1] == "is-active"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ({"state": "stopped"}, "controls are written with state=started only, not state=stopped"),
+    ({"state": "started", "name": "nb-2"}, "name 'nb-2': this host holds notebook instance 'nb-1', not this one"),
+])
+def test_controls_of_a_refused_request_are_not_written(run_module, paths, host_units, tmp_path, args, message):
+    serving(run_module, paths)
+    host_units["calls"].clear()
+    failed, result = run_module(notebook_instance, dict(paths, controls=controls(tmp_path), **args))
+    assert failed and message in result["msg"]
+    assert not (tmp_path / "systemd").exists() and host_units["calls"] == []
+
+
+def test_a_controls_mode_that_is_not_octal_is_refused_first(run_module, paths, host_units, tmp_path):
+    serving(run_module, paths)
+    bad = controls(tmp_path)
+    bad["files"][1]["mode"] = "rwx"
+    failed, result = run_module(notebook_instance, dict(paths, state="started", controls=bad))
+    assert failed and result["msg"] == "controls.files: %s: mode 'rwx' is not an octal mode such as 0644" % bad["files"][1]["path"]
+    assert not (tmp_path / "systemd").exists()
 
 
 def test_update_only_when_stopped(run_module, paths):
