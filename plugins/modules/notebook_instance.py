@@ -58,7 +58,7 @@ options:
     description:
       - The notebook instance name (NotebookInstanceName).
       - At most 63 characters matching C([a-zA-Z0-9](-*[a-zA-Z0-9])*).
-      - Required but with O(state=started) and O(state=stopped), which act on the host's one instance when it is
+      - Required, except with O(state=started) and O(state=stopped), which act on the host's one instance when it is
         left out (the instance it names must be the host's).
     type: str
     aliases: [notebook_instance_name]
