@@ -70,11 +70,11 @@ def unit_changes(module, spec: dict) -> list[list[str]]:
     """The systemctl commands that bring the unit of `spec` to its enabled and active state."""
     commands = []
     name = spec["name"]
-    if spec.get("enabled") is not None:
+    if spec["enabled"] is not None:
         rc = module.run_command(["systemctl", "is-enabled", "--quiet", name])[0]
         if (rc == 0) != spec["enabled"]:
             commands.append(["systemctl", "enable" if spec["enabled"] else "disable", name])
-    if spec.get("active") is not None:
+    if spec["active"] is not None:
         rc = module.run_command(["systemctl", "is-active", "--quiet", name])[0]
         if (rc == 0) != spec["active"]:
             commands.append(["systemctl", "start" if spec["active"] else "stop", name])
@@ -91,7 +91,8 @@ def check_modes(module, files: list[dict], directory_mode: str, option: str = "f
 
 
 def apply(module, files: list[dict], units: list[dict], directory_mode: str = "0755") -> dict:
-    """Bring each file to its content, owner, group and mode, reload systemd when a file under
+    """`files` and `units` as their argument specs (FILE_OPTIONS, UNIT_OPTIONS) give them, defaults filled in.
+    Bring each file to its content, owner, group and mode, reload systemd when a file under
     /etc/systemd/ changed, then bring each unit to its state (nothing written in check mode).
     Returns changed_files, changed_units, daemon_reloaded and the files' diffs."""
     changed_files, diffs = [], []
@@ -106,9 +107,9 @@ def apply(module, files: list[dict], units: list[dict], directory_mode: str = "0
             if not module.check_mode:
                 write(module, path, content)
         if os.path.exists(path):
-            changed = module.set_owner_if_different(path, spec.get("owner", "root"), changed)
-            changed = module.set_group_if_different(path, spec.get("group", "root"), changed)
-            changed = module.set_mode_if_different(path, spec.get("mode", "0644"), changed)
+            changed = module.set_owner_if_different(path, spec["owner"], changed)
+            changed = module.set_group_if_different(path, spec["group"], changed)
+            changed = module.set_mode_if_different(path, spec["mode"], changed)
         if changed:
             changed_files.append(path)
     reload = any(path.startswith(SYSTEMD_DIRS) for path in changed_files)
