@@ -110,7 +110,7 @@ for path, content in plants.items():
 
 # Where the server does read from: none of it may be the user's to write.
 for directory in ["/etc/sagebox/jupyter", "/etc/sagebox/jupyter/config", "/etc/sagebox/jupyter/data",
-                  "/home/ec2-user/anaconda3/envs/JupyterSystemEnv/lib", "/etc/jupyter", "/usr/local/etc/jupyter",
+                  "/opt/sagebox/anaconda3/envs/JupyterSystemEnv/lib", "/etc/jupyter", "/usr/local/etc/jupyter",
                   "/usr/local/share/jupyter", "/etc/systemd/system"]:
     try:
         os.makedirs(directory, exist_ok=True)
