@@ -6,7 +6,9 @@ A build (the notebook_instance role's create) ends by writing a receipt: the fin
 was asked to build (the collection's code, the settings, the instance as recorded) and a snapshot of
 what it left: every file under the given paths (content, owner, group, mode; symbolic links by
 target), the OS packages (dpkg's database), each Python environment's installed distributions, the
-mounts, the units that run and the notebook user. A later create asks whether the host still is as
+mounts, the units that run, the notebook user, and for each program root or a service runs (or a
+file root sources) every directory and link on its way, so that a tree swapped under it is a
+difference even when the program's own bytes are the same. A later create asks whether the host still is as
 that receipt says; when it is, nothing is left to build, and the whole check is one module run.
 Anything else (a file edited or removed, a package or a distribution gone, the volume unmounted, a
 unit stopped, other settings) makes the create build again, which repairs it and writes a new receipt.
@@ -119,6 +121,54 @@ def mounts(paths: list[str], mountinfo: str = MOUNTINFO) -> dict[str, str]:
     return {path: seen.get(os.path.normpath(path), "not mounted") for path in paths}
 
 
+MAX_LINKS = 40
+
+
+def _step(path: str, info: os.stat_result) -> str:
+    kind = "dir" if stat.S_ISDIR(info.st_mode) else "file" if stat.S_ISREG(info.st_mode) else "other"
+    mount = " mount" if kind == "dir" and os.path.ismount(path) else ""
+    return "%s %s %d:%d %04o%s" % (path, kind, info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode), mount)
+
+
+def way_to(path: str) -> list[str]:
+    """Every entry on the way to `path`, as the kernel resolves it: each directory's owner, group and mode and
+    whether it is a mount point, each link's target (then the way through it), the end's type; "absent" where
+    the way stops. Owners and mounts tell a tree the notebook user put in place of root's."""
+    current, links = "/", 0
+    info = os.lstat(current)
+    steps = [_step(current, info)]
+    pending = [part for part in path.split("/") if part not in ("", ".")]
+    while pending:
+        part = pending.pop(0)
+        if not stat.S_ISDIR(info.st_mode):
+            steps.append("%s: not a directory" % current)
+            break
+        following = (os.path.dirname(current) or "/") if part == ".." else os.path.join(current, part)
+        try:
+            link_info = os.lstat(following)
+        except FileNotFoundError:
+            steps.append("%s absent" % following)
+            break
+        if stat.S_ISLNK(link_info.st_mode):
+            links += 1
+            target = os.readlink(following)
+            steps.append("%s link %d:%d -> %s" % (following, link_info.st_uid, link_info.st_gid, target))
+            if links > MAX_LINKS:
+                steps.append("too many links")
+                break
+            pending = [p for p in target.split("/") if p not in ("", ".")] + pending
+            if target.startswith("/"):
+                current, info = "/", os.lstat("/")
+            continue
+        current, info = following, link_info
+        steps.append(_step(current, info))
+    return steps
+
+
+def ways(paths: list[str]) -> dict[str, list[str]]:
+    return {path: way_to(path) for path in paths}
+
+
 def users(names: list[str]) -> dict[str, str]:
     found = {}
     for name in names:
@@ -144,6 +194,7 @@ def snapshot(spec: dict, run) -> dict:
         "mounts": mounts(spec["mounts"]),
         "units": units,
         "users": users(spec["users"]),
+        "runs": ways(spec["runs"]),
     }
 
 
@@ -155,6 +206,11 @@ def differences(before: dict, after: dict) -> list[str]:
             was, now = before[key].get(name), after[key].get(name)
             if was != now:
                 found.append("%s %s: %s (was %s)" % (label, name, now, was))
+    for path in sorted(set(before.get("runs", {})) | set(after["runs"])):
+        was, now = before.get("runs", {}).get(path, []), after["runs"].get(path, [])
+        if was != now:
+            changed = [step for step in now if step not in was] or ["gone: " + step for step in was if step not in now]
+            found.append("the way to %s: %s" % (path, "; ".join(changed[:3])))
     if before["packages"] != after["packages"]:
         found.append("OS packages: installed, removed or changed")
     for env in sorted(set(before["environments"]) | set(after["environments"])):
@@ -197,7 +253,7 @@ def check(receipt: dict | None, fingerprint: str, spec: dict, run) -> list[str]:
     if receipt["fingerprint"] != fingerprint:
         return ["another build was asked for: the collection, the settings or the instance changed since the last build"]
     if receipt.get("spec") != spec:
-        return ["the receipt covers other paths, environments, mounts, units or users than asked"]
+        return ["the receipt covers other paths, environments, mounts, units, users or programs than asked"]
     try:
         found = differences(receipt["snapshot"], snapshot(spec, run))
     except (KeyError, TypeError) as exc:
@@ -215,6 +271,7 @@ SPEC_OPTIONS = {
     "mounts": {"type": "list", "elements": "str", "default": []},
     "units": {"type": "list", "elements": "str", "default": []},
     "users": {"type": "list", "elements": "str", "default": []},
+    "runs": {"type": "list", "elements": "str", "default": []},
 }
 
 

@@ -28,7 +28,7 @@ def host(tmp_path):
 
 def spec_of(host, **extra):
     spec = {"paths": [str(host / "etc")], "exclude": [], "environments": [str(host / "envs" / "*")],
-            "mounts": [], "units": [], "users": []}
+            "mounts": [], "units": [], "users": [], "runs": []}
     spec.update(extra)
     return spec
 
@@ -135,3 +135,38 @@ def test_a_damaged_receipt_is_refused_with_its_path(tmp_path):
     with pytest.raises(br.ReceiptError, match="is not one this collection wrote"):
         br.load(str(path))
     assert br.load(str(tmp_path / "none.json")) is None
+
+
+def test_a_tree_swapped_under_a_program_is_a_difference(host):
+    """The notebook user's attack on Jupyter's environment: the tree renamed aside and a copy put in its place
+    (the program's own bytes the same), or a link to it. Each is named, with the step of the way that changed."""
+    program = host / "envs" / "py" / "bin" / "python"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\n")
+    spec = spec_of(host, runs=[str(program)])
+    receipt = br.make("fp", spec, br.snapshot(spec, no_units))
+    assert br.check(receipt, "fp", spec, no_units) == []
+    os.rename(host / "envs" / "py", host / "envs" / "py.aside")
+    os.symlink("py.aside", host / "envs" / "py")
+    found = br.check(receipt, "fp", spec, no_units)
+    assert found and found[0].startswith("the way to %s: %s link" % (program, host / "envs" / "py")), found
+    os.unlink(host / "envs" / "py")
+    os.mkdir(host / "envs" / "py", 0o777)
+    os.chmod(host / "envs" / "py", 0o777)
+    (host / "envs" / "py" / "bin").mkdir()
+    (host / "envs" / "py" / "bin" / "python").write_text("#!/bin/sh\n")
+    found = br.check(receipt, "fp", spec, no_units)
+    assert found and found[0].startswith("the way to %s: %s dir" % (program, host / "envs" / "py")), found
+    assert "0777" in found[0]
+
+
+def test_the_way_follows_links_and_stops_where_a_path_is_absent(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "python3.11").write_text("")
+    os.symlink(str(tmp_path / "real" / "python3.11"), tmp_path / "python")
+    way = br.way_to(str(tmp_path / "python"))
+    assert any(step.startswith("%s link" % (tmp_path / "python")) for step in way)
+    assert way[-2].startswith("%s dir" % (tmp_path / "real")) and way[-1].startswith("%s file" % (tmp_path / "real" / "python3.11"))
+    assert br.way_to(str(tmp_path / "missing" / "x"))[-1] == "%s absent" % (tmp_path / "missing")
+    os.symlink("loop", tmp_path / "loop")
+    assert br.way_to(str(tmp_path / "loop"))[-1] == "too many links"
