@@ -18,6 +18,13 @@ standard input from the root-only jupyter-server-secrets unit (receive_secrets),
 file the notebook user can read, and the process is made non-dumpable so that the notebook
 user's kernels and terminals, which run under the same user, can read neither its memory nor
 its open files.
+
+Signing out is for good. The session store is in a file the notebook user can write (the server
+runs as them), so a row they put back must not bring a signed-out session back: the server keeps
+the sessions it ended in memory, and appends each to a file of root's that it holds open for
+appending only (its standard output, which systemd opens as root; the server keeps a close-on-exec
+copy and points standard output at /dev/null, so no kernel inherits it). Root's helper hands the
+list back with the secrets at every start of the server, so a restart forgets none.
 """
 
 from __future__ import annotations
@@ -25,10 +32,12 @@ from __future__ import annotations
 import base64
 import binascii
 import ctypes
+import fcntl
 import html
 import ipaddress
 import json
 import os
+import re
 import sqlite3
 import stat
 import time
@@ -38,7 +47,7 @@ import jwt
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import IdentityProvider, User
 from jupyter_server.base.handlers import JupyterHandler
-from traitlets import Int, Unicode
+from traitlets import Int, List, TraitError, Unicode, validate
 
 ISSUER = "sagebox.notebook"
 URL_VALIDITY_SECONDS = 300
@@ -49,6 +58,8 @@ TOKEN_MAX_LENGTH = 4096
 REQUIRED_CLAIMS = ["iss", "aud", "sub", "iat", "nbf", "exp", "jti", "sess"]
 HEADER_MEMBERS = {"alg", "typ"}
 PR_SET_DUMPABLE = 4
+# A session id is a token's jti, as the presigned_notebook_instance_url module makes them.
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -73,6 +84,10 @@ def _is_int(value) -> bool:
 class Secrets(t.NamedTuple):
     cookie_secret: bytes
     keyfile: str
+    # The sessions signed out since the session secret was made (root's list, handed over with it).
+    ended: frozenset = frozenset()
+    # Where this server records a session it ends: root's file, open for appending only (None: nowhere).
+    ended_fd: int | None = None
 
 
 _SECRETS: Secrets | None = None
@@ -85,11 +100,12 @@ def make_undumpable() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
 
 
-def receive_secrets(fd: int = 0) -> Secrets:
-    """Read the secrets handed over on `fd` (JSON: cookie_secret, tls_key), once per process.
+def receive_secrets(fd: int = 0, record_fd: int = 1) -> Secrets:
+    """Read the secrets handed over on `fd` (JSON: cookie_secret, tls_key, ended), once per process.
 
     The TLS key is kept in an anonymous memory file that only this process can open; `fd` is
-    then pointed at /dev/null.
+    then pointed at /dev/null. `record_fd` (standard output) is where signed-out sessions are
+    recorded when it is a file (see the module's docstring).
     """
     global _SECRETS  # noqa: PLW0603 (read once per process)
     if _SECRETS is not None:
@@ -108,8 +124,24 @@ def receive_secrets(fd: int = 0) -> Secrets:
     os.close(null)
     memfd = os.memfd_create("jupyter-tls-key", os.MFD_CLOEXEC)
     os.write(memfd, data["tls_key"].encode("ascii"))
-    _SECRETS = Secrets(bytes.fromhex(data["cookie_secret"]), "/proc/self/fd/%d" % memfd)
+    ended = frozenset(sid for sid in data.get("ended", []) if isinstance(sid, str) and SESSION_ID.match(sid))
+    _SECRETS = Secrets(bytes.fromhex(data["cookie_secret"]), "/proc/self/fd/%d" % memfd, ended, _keep_record(record_fd))
     return _SECRETS
+
+
+def _keep_record(record_fd: int) -> int | None:
+    """A close-on-exec copy of `record_fd` when it is a file (root's, opened by systemd for appending), with
+    `record_fd` pointed at /dev/null: no child inherits it. None when it is not a file (a terminal, a pipe)."""
+    try:
+        if not stat.S_ISREG(os.fstat(record_fd).st_mode):
+            return None
+    except OSError:
+        return None
+    kept = fcntl.fcntl(record_fd, fcntl.F_DUPFD_CLOEXEC, 3)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, record_fd)
+    os.close(null)
+    return kept
 
 
 class TokenRefused(Exception):
@@ -172,6 +204,22 @@ class PresignedUrlIdentityProvider(IdentityProvider):
     public_key_file = Unicode(config=True, help="PEM file of the public key that checks presigned URLs.")
     used_tokens_file = Unicode(config=True, help="SQLite file of the used token ids and the open sessions.")
     leeway_seconds = Int(0, config=True, help="Clock skew allowed between the signer and this server.")
+    trusted_proxies = List(
+        Unicode(),
+        config=True,
+        help="CIDRs of reverse proxies in front of this server. A request from one of them is taken to come from "
+        "the last address of its X-Forwarded-For that is not a trusted proxy, for a URL's source CIDRs. "
+        "Empty (the default): the address the connection comes from, whatever the headers say.",
+    )
+
+    @validate("trusted_proxies")
+    def _valid_proxies(self, proposal):
+        for cidr in proposal["value"]:
+            try:
+                ipaddress.ip_network(cidr, strict=False)
+            except ValueError as exc:
+                raise TraitError("trusted_proxies: %r is not an IP address or CIDR (%s)" % (cidr, exc)) from exc
+        return proposal["value"]
 
     # The clock, replaceable in tests.
     clock: t.Callable[[], float] = staticmethod(time.time)
@@ -182,6 +230,8 @@ class PresignedUrlIdentityProvider(IdentityProvider):
         self._key: bytes | None = None
         # Session ends already read, by session id.
         self._ends: dict[str, int] = {}
+        # Sessions signed out: by this process, and since the session secret was made (root's record).
+        self._ended: set[str] = set(_SECRETS.ended) if _SECRETS is not None else set()
 
     @property
     def login_available(self) -> bool:
@@ -226,7 +276,7 @@ class PresignedUrlIdentityProvider(IdentityProvider):
     def user_from_cookie(self, cookie_value: str) -> User | None:
         data = json.loads(cookie_value)
         sid, signed_end = data.get("sid"), data.get("expires")
-        if not isinstance(sid, str) or not sid or not _is_int(signed_end):
+        if not isinstance(sid, str) or not sid or not _is_int(signed_end) or sid in self._ended:
             return None
         # Both ends must lie ahead: the one signed into the cookie, and the server's own record (the
         # record is in a file the notebook user may write, the cookie is signed with a secret out of reach).
@@ -258,9 +308,31 @@ class PresignedUrlIdentityProvider(IdentityProvider):
     def end_session(self, handler: JupyterHandler) -> None:
         user = self.get_user_cookie(handler)
         if user is not None:
-            self.store.close_session(user.sid)  # type: ignore[attr-defined]
-            self._ends.pop(user.sid, None)  # type: ignore[attr-defined]
+            sid = user.sid  # type: ignore[attr-defined]
+            self._ended.add(sid)
+            self._record_end(sid)
+            self.store.close_session(sid)
+            self._ends.pop(sid, None)
         self.clear_login_cookie(handler)
+
+    def _record_end(self, sid: str) -> None:
+        """Append the signed-out session to root's record, which the next start of the server is handed back."""
+        if _SECRETS is None or _SECRETS.ended_fd is None or not SESSION_ID.match(sid):
+            self.log.warning("Session %s ended here, but no record of ended sessions is open: a restart forgets it", sid)
+            return
+        os.write(_SECRETS.ended_fd, ("ended %s\n" % sid).encode("ascii"))
+
+    def client_address(self, request) -> str:
+        """The client's address for a URL's source CIDRs: the connection's, or behind a trusted proxy the last
+        address of X-Forwarded-For that is not a trusted proxy."""
+        peer = request.remote_ip or ""
+        if not self.trusted_proxies or not self._address_allowed(peer, self.trusted_proxies):
+            return peer
+        forwarded = [part.strip() for line in request.headers.get_list("X-Forwarded-For") for part in line.split(",")]
+        for address in reversed(forwarded):
+            if not self._address_allowed(address, self.trusted_proxies):
+                return address
+        return forwarded[0] if forwarded else peer
 
     # -- presigned URL tokens ---------------------------------------------------------
 
@@ -358,7 +430,8 @@ class PresignedUrlHandler(JupyterHandler):
             )
             return
         try:
-            claims = provider.check_token(token, self.request.remote_ip or "")
+            client = provider.client_address(self.request)
+            claims = provider.check_token(token, client)
         except TokenRefused as exc:
             self.log.warning("Refused a presigned URL from %s: %s", self.request.remote_ip, exc)
             self._page(403, "This URL cannot be used", "%s Request a new presigned URL." % exc)

@@ -302,3 +302,108 @@ def test_no_login_form(provider):
     assert provider.login_available is False
     paths = [handler[0] for handler in provider.get_handlers()]
     assert paths == [r"/?", r"/login", r"/logout"]
+
+
+HANDOVER = Path(__file__).resolve().parents[4] / "roles" / "jupyter" / "files" / "secrets-handover"
+
+
+class _SigningOutHandler(_Handler):
+    def clear_cookie(self, name, **_options):
+        self.cookies.pop(name, None)
+
+
+def _handover(runtime_dir: Path) -> dict:
+    """What root's helper hands a starting server: run it as the secrets unit and ExecStartPre=+ run it."""
+    key = runtime_dir.parent / "tls.key"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nx\n")
+    subprocess.run([sys.executable, "-I", str(HANDOVER), str(runtime_dir), str(key)], check=True)
+    return json.loads((runtime_dir / "handover").read_text())
+
+
+def test_a_signed_out_session_stays_out_whatever_row_the_user_puts_back(provider, tmp_path, monkeypatch):
+    runtime_dir = tmp_path / "run"
+    runtime_dir.mkdir()
+    # Standard output as systemd opens it (StandardOutput=append:), root's record of signed-out sessions.
+    record = os.open(runtime_dir / "ended", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    monkeypatch.setattr(auth, "_SECRETS", auth.Secrets(b"s" * 32, "/dev/null", frozenset(), record))
+    handler = _SigningOutHandler()
+    claims, cookie = _login(provider, handler, session=3600)
+    other_claims = provider.check_token(_token(session=3600), "10.0.0.5")
+    other = _SigningOutHandler()
+    provider.start_session(other, other_claims)
+    other_cookie = other.get_secure_cookie(provider.get_cookie_name(other)).decode()
+    provider.end_session(handler)
+    assert provider.user_from_cookie(cookie) is None
+    # The store is the notebook user's: they put the row back, with a longer end.
+    provider.store.db.execute("INSERT OR REPLACE INTO sessions (sid, expires) VALUES (?, ?)", (claims["jti"], NOW + 3600))
+    provider._ends.clear()
+    assert provider.user_from_cookie(cookie) is None
+    assert (runtime_dir / "ended").read_text() == "ended %s\n" % claims["jti"]
+    # They kill the server; before its restart root's helper hands the record back, whatever else the file holds.
+    os.write(record, b"garbage line\nended ../../etc\n")
+    handed = _handover(runtime_dir)
+    assert handed["ended"] == [claims["jti"]]
+    monkeypatch.setattr(auth, "_SECRETS", auth.Secrets(b"s" * 32, "/dev/null", frozenset(handed["ended"]), None))
+    restarted = auth.PresignedUrlIdentityProvider(
+        instance_name="nb-1", public_key_file=provider.public_key_file, used_tokens_file=provider.used_tokens_file
+    )
+    restarted.clock = provider.clock
+    assert restarted.user_from_cookie(cookie) is None
+    # The session that was not signed out goes on across the restart.
+    assert restarted.user_from_cookie(other_cookie).username == "nb-1"
+
+
+def test_the_session_secret_outlives_a_restart_and_the_record_starts_empty(tmp_path):
+    runtime_dir = tmp_path / "run"
+    runtime_dir.mkdir()
+    first = _handover(runtime_dir)
+    again = _handover(runtime_dir)
+    assert first["cookie_secret"] == again["cookie_secret"] and first["ended"] == []
+    assert stat.S_IMODE(os.stat(runtime_dir / "handover").st_mode) == 0o600
+
+
+KEEP_RECORD = """
+import fcntl, json, os, sys
+sys.path.insert(0, sys.argv[1])
+import sagebox_jupyter_auth as auth
+secrets = auth.receive_secrets()
+os.write(secrets.ended_fd, b"ended bbbb\\n")
+print("to /dev/null now")
+sys.stderr.write(json.dumps({
+    "ended": sorted(secrets.ended),
+    "kept": secrets.ended_fd,
+    "cloexec": fcntl.fcntl(secrets.ended_fd, fcntl.F_GETFD) & fcntl.FD_CLOEXEC,
+    "stdout": os.readlink("/proc/self/fd/1"),
+}))
+"""
+
+
+def test_a_record_file_on_stdout_is_kept_close_on_exec_and_stdout_let_go(tmp_path):
+    handover = tmp_path / "handover"
+    handover.write_text(json.dumps({"cookie_secret": "ab" * 32, "tls_key": "k", "ended": ["a" * 32, "../x"]}))
+    with open(handover, "rb") as stdin, open(tmp_path / "ended", "ab") as stdout:
+        done = subprocess.run([sys.executable, "-c", KEEP_RECORD, str(AUTH_FILE.parent)], stdin=stdin, stdout=stdout,
+                              stderr=subprocess.PIPE, text=True, check=True)
+    got = json.loads(done.stderr)
+    # Only well-formed session ids are taken; children get /dev/null as standard output, never the record.
+    assert got["ended"] == ["a" * 32] and got["kept"] >= 3 and got["cloexec"] == 1 and got["stdout"] == "/dev/null"
+    assert (tmp_path / "ended").read_text() == "ended bbbb\n"
+
+
+def test_forwarded_addresses_count_only_from_trusted_proxies(provider):
+    from tornado.httputil import HTTPHeaders
+
+    def client(peer, forwarded=None):
+        headers = HTTPHeaders()
+        if forwarded is not None:
+            headers.add("X-Forwarded-For", forwarded)
+        return provider.client_address(type("Request", (), {"remote_ip": peer, "headers": headers})())
+
+    assert client("10.0.0.9", "203.0.113.7") == "10.0.0.9"  # off by default: the header is anyone's to write
+    provider.trusted_proxies = ["10.0.0.0/24"]
+    assert client("10.0.0.9", "203.0.113.7") == "203.0.113.7"
+    assert client("10.0.0.9", "198.51.100.1, 203.0.113.7, 10.0.0.8") == "203.0.113.7"  # the last untrusted hop
+    assert client("192.0.2.1", "203.0.113.7") == "192.0.2.1"  # not a trusted proxy: the header does not count
+    assert client("10.0.0.9") == "10.0.0.9"
+    with pytest.raises(auth.TraitError, match="'not-a-cidr' is not an IP address or CIDR"):
+        provider.trusted_proxies = ["not-a-cidr"]
