@@ -47,9 +47,10 @@ options:
   runs:
     description:
       - Programs that root or a service runs, and files that root sources, each counted by the way the kernel
-        resolves it: every directory on the way (owner, group, mode, whether it is a mount point), every link (its
-        target, then the way through it) and the end. A tree put in place of a directory on the way, a lost mount
-        or a new link is a difference, even when the program's own bytes are the same.
+        resolves it, that is every directory on the way (owner, group, mode, whether it is a mount point), every link
+        (its target, then the way through it) and the end.
+      - A tree put in place of a directory on the way, a lost mount or a new link is a difference, even when the
+        program's own bytes are the same.
     type: list
     elements: str
     default: []

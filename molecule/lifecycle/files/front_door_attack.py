@@ -26,8 +26,8 @@ def attempt(name, action):
         result[name] = errno.errorcode.get(exc.errno, str(exc.errno))
 
 
-def replace_with_own_tree(path):
-    own = HOME + "/own-tree"
+def replace_with_own_tree(path, own):
+    """A tree of the user's renamed over `path` (`own` on the same file system, so that only rights can refuse it)."""
     os.makedirs(own + "/bin", exist_ok=True)
     os.rename(own, path)
 
@@ -35,9 +35,10 @@ def replace_with_own_tree(path):
 # The conda prefix and what is in it: a mount point of root's tree, and root's directories.
 attempt("rename ~/anaconda3", lambda: os.rename(PREFIX, PREFIX + ".mine"))
 attempt("remove ~/anaconda3", lambda: os.rmdir(PREFIX))
-attempt("replace ~/anaconda3", lambda: replace_with_own_tree(PREFIX))
+attempt("replace ~/anaconda3", lambda: replace_with_own_tree(PREFIX, HOME + "/own-tree"))
 attempt("rename JupyterSystemEnv", lambda: os.rename(PREFIX + "/envs/JupyterSystemEnv", PREFIX + "/envs/mine"))
-attempt("replace JupyterSystemEnv", lambda: replace_with_own_tree(PREFIX + "/envs/JupyterSystemEnv"))
+attempt("replace JupyterSystemEnv",
+        lambda: replace_with_own_tree(PREFIX + "/envs/JupyterSystemEnv", PREFIX + "/envs/python3/own-tree"))
 attempt("write bin/activate", lambda: open(PREFIX + "/bin/activate", "a").close())
 attempt("plant in bin", lambda: open(PREFIX + "/bin/planted", "w").close())
 attempt("plant in envs", lambda: os.mkdir(PREFIX + "/envs/planted"))

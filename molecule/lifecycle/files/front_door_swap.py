@@ -1,4 +1,4 @@
-"""As the notebook user, in a kernel, once the conda prefix's mount is lost: their own tree in its place, with
+"""As the notebook user, in the host's mount namespace, once the conda prefix's mount is lost: their own tree in its place, with
 payloads where root and Jupyter would look (Jupyter's python, activate) and in ~/.profile. Each payload appends
 what ran it to ~/.planted-ran.log. Prints one JSON object: each step "done" or the error's name."""
 
