@@ -108,6 +108,12 @@ def unescape_mount(field: str) -> str:
     return field.encode().decode("unicode_escape") if "\\" in field else field
 
 
+def mount_points(mountinfo: str = MOUNTINFO) -> set[str]:
+    """Where something is mounted (a bind mount from the same file system included, which os.path.ismount misses)."""
+    with open(mountinfo, encoding="utf-8") as handle:
+        return {unescape_mount(line.split()[4]) for line in handle if len(line.split()) > 4}
+
+
 def mounts(paths: list[str], mountinfo: str = MOUNTINFO) -> dict[str, str]:
     """What is mounted at each path (the last mount there): file system type, source and options."""
     seen = {}
@@ -124,19 +130,20 @@ def mounts(paths: list[str], mountinfo: str = MOUNTINFO) -> dict[str, str]:
 MAX_LINKS = 40
 
 
-def _step(path: str, info: os.stat_result) -> str:
+def _step(path: str, info: os.stat_result, mounted: set[str]) -> str:
     kind = "dir" if stat.S_ISDIR(info.st_mode) else "file" if stat.S_ISREG(info.st_mode) else "other"
-    mount = " mount" if kind == "dir" and os.path.ismount(path) else ""
+    mount = " mount" if path in mounted else ""
     return "%s %s %d:%d %04o%s" % (path, kind, info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode), mount)
 
 
-def way_to(path: str) -> list[str]:
+def way_to(path: str, mounted: set[str] | None = None) -> list[str]:
     """Every entry on the way to `path`, as the kernel resolves it: each directory's owner, group and mode and
     whether it is a mount point, each link's target (then the way through it), the end's type; "absent" where
     the way stops. Owners and mounts tell a tree the notebook user put in place of root's."""
+    mounted = mount_points() if mounted is None else mounted
     current, links = "/", 0
     info = os.lstat(current)
-    steps = [_step(current, info)]
+    steps = [_step(current, info, mounted)]
     pending = [part for part in path.split("/") if part not in ("", ".")]
     while pending:
         part = pending.pop(0)
@@ -161,12 +168,13 @@ def way_to(path: str) -> list[str]:
                 current, info = "/", os.lstat("/")
             continue
         current, info = following, link_info
-        steps.append(_step(current, info))
+        steps.append(_step(current, info, mounted))
     return steps
 
 
 def ways(paths: list[str]) -> dict[str, list[str]]:
-    return {path: way_to(path) for path in paths}
+    mounted = mount_points() if paths else set()
+    return {path: way_to(path, mounted) for path in paths}
 
 
 def users(names: list[str]) -> dict[str, str]:

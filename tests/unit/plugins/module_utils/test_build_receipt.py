@@ -170,3 +170,12 @@ def test_the_way_follows_links_and_stops_where_a_path_is_absent(tmp_path):
     assert br.way_to(str(tmp_path / "missing" / "x"))[-1] == "%s absent" % (tmp_path / "missing")
     os.symlink("loop", tmp_path / "loop")
     assert br.way_to(str(tmp_path / "loop"))[-1] == "too many links"
+
+
+def test_a_bind_mount_from_the_same_file_system_is_marked_on_the_way(tmp_path):
+    (tmp_path / "prefix").mkdir()
+    (tmp_path / "prefix" / "activate").write_text("")
+    plain = br.way_to(str(tmp_path / "prefix" / "activate"), mounted=set())
+    mounted = br.way_to(str(tmp_path / "prefix" / "activate"), mounted={str(tmp_path / "prefix")})
+    assert [step for step in mounted if step not in plain] == [plain[-2] + " mount"]
+    assert "/proc" in br.mount_points()

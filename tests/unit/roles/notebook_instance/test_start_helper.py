@@ -145,3 +145,22 @@ def test_an_interrupted_start_is_recorded_failed(host, before, after):
         assert reason == "start: interrupted (signal): journalctl -u nb-start.service"
     if before == "Failed":
         assert reason == "start: OnStart failed"
+
+
+def test_a_mount_point_in_mountinfo_is_not_mounted_again_and_a_link_is_never_mounted_onto(host):
+    """/proc is mounted (mountinfo says so, as it says of a bind mount from the same file system, which
+    os.path.ismount misses): the start does not mount it again. A link at a mount point fails the start."""
+    config = json.loads((host / "config.json").read_text())
+    config["mounts"] = ["/proc"]
+    (host / "config.json").write_text(json.dumps(config))
+    assert start(host).returncode == 0
+    assert not any(call.startswith("mount") for call in calls(host))
+    (host / "elsewhere").mkdir()
+    (host / "prefix").symlink_to(host / "elsewhere")
+    config["mounts"] = [str(host / "prefix")]
+    (host / "config.json").write_text(json.dumps(config))
+    record = json.loads((host / "record.json").read_text())
+    (host / "record.json").write_text(json.dumps(dict(record, NotebookInstanceStatus="Stopped")))
+    assert start(host).returncode == 1
+    assert status(host) == ("Failed", "start: mount %s: it is a link, not a mount point: the create moves it aside"
+                            % (host / "prefix"))
