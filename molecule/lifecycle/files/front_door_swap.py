@@ -9,7 +9,8 @@ import os
 HOME = os.path.expanduser("~")
 PREFIX = HOME + "/anaconda3"
 LOG = HOME + "/.planted-ran.log"
-RECORD = 'echo "ran: uid=$(id -u) what=%s args=$* cgroup=$(cut -d: -f3 /proc/self/cgroup)" >> ' + LOG + "\n"
+# The unit a payload ran in: the unified hierarchy's line (cgroup v2, or v1's hybrid layout).
+RECORD = 'echo "ran: uid=$(id -u) what=%s args=$* cgroup=$(sed -n "s/^0:://p" /proc/self/cgroup)" >> ' + LOG + "\n"
 result = {}
 
 
