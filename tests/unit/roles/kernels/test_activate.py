@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -79,3 +80,17 @@ def test_an_unknown_environment_fails_naming_it_and_listing_the_others(prefix):
 def test_set_e_scripts_stop_at_an_unknown_environment(prefix):
     result = run("bash", f"""set -e; source {prefix}/bin/activate nope; echo not reached""")
     assert result.returncode == 1 and "not reached" not in result.stdout
+
+
+@pytest.mark.parametrize("owner_is_me", [True, False])
+def test_the_profile_script_puts_the_prefix_on_root_s_path_only_while_it_is_root_s(tmp_path, owner_is_me):
+    """Run as whoever runs the tests: a non-root user always gets the prefix's bin; root only while it owns it."""
+    prefix = tmp_path / "anaconda3"
+    (prefix / "bin").mkdir(parents=True)
+    if not owner_is_me and os.getuid() == 0:
+        os.chown(prefix / "bin", 65534, 65534)
+    script = render("profile-anaconda.sh.j2", prefix)
+    path = subprocess.run(["sh", "-c", script + '\necho "$PATH"'], env={"PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, check=True).stdout.strip()
+    expected = owner_is_me or os.getuid() != 0
+    assert path == ("/usr/bin:/bin:%s/bin" % prefix if expected else "/usr/bin:/bin")
