@@ -108,14 +108,9 @@ def unescape_mount(field: str) -> str:
     return field.encode().decode("unicode_escape") if "\\" in field else field
 
 
-def mount_points(mountinfo: str = MOUNTINFO) -> set[str]:
-    """Where something is mounted (a bind mount from the same file system included, which os.path.ismount misses)."""
-    with open(mountinfo, encoding="utf-8") as handle:
-        return {unescape_mount(line.split()[4]) for line in handle if len(line.split()) > 4}
-
-
-def mounts(paths: list[str], mountinfo: str = MOUNTINFO) -> dict[str, str]:
-    """What is mounted at each path (the last mount there): file system type, source and options."""
+def mount_table(mountinfo: str = MOUNTINFO) -> dict[str, str]:
+    """Every mount point (a bind mount from the same file system included, which os.path.ismount misses) with what
+    is mounted there last: file system type, source and options."""
     seen = {}
     with open(mountinfo, encoding="utf-8") as handle:
         for line in handle:
@@ -124,6 +119,16 @@ def mounts(paths: list[str], mountinfo: str = MOUNTINFO) -> dict[str, str]:
             if len(fields) >= 6 and len(rest) >= 3:
                 options = sorted(set(fields[5].split(",")) | set(rest[2].split(",")))
                 seen[unescape_mount(fields[4])] = "%s %s %s" % (rest[0], unescape_mount(rest[1]), ",".join(options))
+    return seen
+
+
+def mount_points(mountinfo: str = MOUNTINFO) -> set[str]:
+    return set(mount_table(mountinfo))
+
+
+def mounts(paths: list[str], mountinfo: str = MOUNTINFO, table: dict[str, str] | None = None) -> dict[str, str]:
+    """What is mounted at each path (the last mount there): file system type, source and options."""
+    seen = mount_table(mountinfo) if table is None else table
     return {path: seen.get(os.path.normpath(path), "not mounted") for path in paths}
 
 
@@ -172,8 +177,7 @@ def way_to(path: str, mounted: set[str] | None = None) -> list[str]:
     return steps
 
 
-def ways(paths: list[str]) -> dict[str, list[str]]:
-    mounted = mount_points() if paths else set()
+def ways(paths: list[str], mounted: set[str]) -> dict[str, list[str]]:
     return {path: way_to(path, mounted) for path in paths}
 
 
@@ -195,14 +199,16 @@ def snapshot(spec: dict, run) -> dict:
         # One line per unit, in order; a unit that is not loaded reads "inactive".
         out = run(["systemctl", "is-active"] + list(spec["units"]))[1].splitlines()
         units = {unit: (out[i].strip() if i < len(out) else "unknown") for i, unit in enumerate(spec["units"])}
+    # mountinfo read once, for the mounts and for the mount points on the way to each program.
+    table = mount_table()
     return {
         "files": files(spec["paths"], spec["exclude"]),
         "packages": packages(),
         "environments": environments(spec["environments"]),
-        "mounts": mounts(spec["mounts"]),
+        "mounts": mounts(spec["mounts"], table=table),
         "units": units,
         "users": users(spec["users"]),
-        "runs": ways(spec["runs"]),
+        "runs": ways(spec["runs"], set(table)),
     }
 
 

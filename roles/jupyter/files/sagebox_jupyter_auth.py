@@ -317,10 +317,12 @@ class PresignedUrlIdentityProvider(IdentityProvider):
 
     def _record_end(self, sid: str) -> None:
         """Append the signed-out session to root's record, which the next start of the server is handed back."""
-        if _SECRETS is None or _SECRETS.ended_fd is None or not SESSION_ID.match(sid):
+        if _SECRETS is None or _SECRETS.ended_fd is None:
             self.log.warning("Session %s ended here, but no record of ended sessions is open: a restart forgets it", sid)
-            return
-        os.write(_SECRETS.ended_fd, ("ended %s\n" % sid).encode("ascii"))
+        elif not SESSION_ID.match(sid):
+            self.log.warning("Session %r ended here, but its id cannot be recorded: a restart forgets it", sid)
+        else:
+            os.write(_SECRETS.ended_fd, ("ended %s\n" % sid).encode("ascii"))
 
     def client_address(self, request) -> str:
         """The client's address for a URL's source CIDRs: the connection's, or behind a trusted proxy the last
