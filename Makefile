@@ -78,17 +78,17 @@ demo: apt venv collection
 	@tests/hosts/demo.sh
 
 # Four lanes at once, balanced by the scenarios' durations measured in make test on a clean clone
-# of a 2-core build machine (see README): the VM tier (QEMU without KVM, one emulated CPU), the
-# static checks and unit tests, then storage_volume, ca_trust and notebook_instance; the kernels
-# scenario alone (five kernels and the sample notebooks on an empty wheelhouse: the most CPU, its
-# test host has four times the others' CPU share); the fault suite; jupyter, lifecycle, tmpfs_tmp
+# of a 2-core build machine (docs/testing.md): the VM tier (QEMU without KVM, one emulated CPU), the
+# static checks and unit tests, then storage_volume and ca_trust; the kernels scenario (five kernels
+# and the sample notebooks on an empty wheelhouse: the most CPU, its test host has four times the
+# others' CPU share), then notebook_instance (on the wheelhouse kernels filled); the fault suite; jupyter, lifecycle, tmpfs_tmp
 # and any other, then the browser test (by then the kernels scenario has filled the wheelhouse it
 # reads). The VM lane runs at normal priority and the others at nice 19, so that the emulator gets
 # one CPU while the container lanes share the rest. A scenario added under molecule/ runs in the
 # last lane.
 LANE0 := vm
-LANE0_AFTER := storage_volume ca_trust notebook_instance
-LANE1 := kernels
+LANE0_AFTER := storage_volume ca_trust
+LANE1 := kernels notebook_instance
 LANE2 := faults
 LANE3 := $(filter-out $(LANE0) $(LANE0_AFTER) $(LANE1) $(LANE2),$(SCENARIOS))
 # The lanes build the test-host images themselves (tests/hosts/build-image.sh builds each once, the

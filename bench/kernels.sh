@@ -25,7 +25,7 @@ trap 'podman rm -f "$name" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 } >"$work/vars.yml"
 grep -q -- '- {' "$work/vars.yml" || echo "ca_trust_certificates: []" >"$work/vars.yml"
 cat >>"$work/vars.yml" <<'YAML'
-kernels_provider: venv
+notebook_instance_kernels_provider: venv
 kernels_pip_wheelhouse: /var/cache/sagebox-pip/wheelhouse
 YAML
 echo "notebook_instances: {hosts: {$name: {ansible_connection: podman_pipelining, ansible_pipelining: true, ansible_python_interpreter: /usr/bin/python3}}}" \

@@ -96,7 +96,7 @@ notebook_instance_name: bench-nb
 notebook_instance_url: localhost:8443
 notebook_instance_kernels: ${BENCH_KERNELS:-[]}
 notebook_instance_sample_notebooks: false
-kernels_provider: venv
+notebook_instance_kernels_provider: venv
 kernels_pip_wheelhouse: /var/cache/sagebox-pip/wheelhouse
 jupyter_pip_wheelhouse: /var/cache/sagebox-pip/wheelhouse
 YAML

@@ -49,14 +49,6 @@ def main() -> None:
         sign.append(time.perf_counter() - start)
     print("sign (module_utils, Ed25519):           " + per_call(sign))
 
-    now = int(time.time())
-    check = []
-    for token in tokens:
-        start = time.perf_counter()
-        pt.decode(token, key.public_key(), "bench-nb", now)
-        check.append(time.perf_counter() - start)
-    print("check (module_utils decode):           " + per_call(check))
-
     try:
         spec = importlib.util.spec_from_file_location("auth", ROOT / "roles/jupyter/files/sagebox_jupyter_auth.py")
         auth = importlib.util.module_from_spec(spec)

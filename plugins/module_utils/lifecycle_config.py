@@ -13,12 +13,10 @@ import binascii
 import json
 import os
 
-from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
+from ansible_collections.sagebox.notebook.plugins.module_utils import private_files, request_error
 
 CONTENT_MAX = 16384
 SCRIPTS_MAX = 1
-CONFIGS_DIR = "/etc/sagebox/lifecycle-configs"
-ARN_FORMAT = "arn:sagebox:sagemaker:{region}:{account}:notebook-instance-lifecycle-config/{name}"
 # Each hook: the module option, SageMaker's field, and the script's file name.
 HOOKS = (
     ("on_create", "OnCreate", "on-create.sh"),
@@ -29,40 +27,40 @@ HOOKS = (
 def hook_content(option: str, scripts, script_text) -> list:
     """Return SageMaker's [{Content}] for one hook given as base64 entries or as a plain script.
 
-    Raise nb.RequestError naming the value and the rule when it breaks SageMaker's limits.
+    Raise request_error.RequestError naming the value and the rule when it breaks SageMaker's limits.
     """
     if scripts is not None and script_text is not None:
-        raise nb.RequestError("%s and %s_script are mutually exclusive: give the script once" % (option, option))
+        raise request_error.RequestError("%s and %s_script are mutually exclusive: give the script once" % (option, option))
     if script_text is not None:
         if script_text == "":
             return []
         scripts = [{"content": base64.b64encode(script_text.encode("utf-8")).decode("ascii")}]
     scripts = scripts or []
     if len(scripts) > SCRIPTS_MAX:
-        raise nb.RequestError("%s has %d scripts: at most %d is allowed" % (option, len(scripts), SCRIPTS_MAX))
+        raise request_error.RequestError("%s has %d scripts: at most %d is allowed" % (option, len(scripts), SCRIPTS_MAX))
     result = []
     for entry in scripts:
         content = entry.get("content") if isinstance(entry, dict) else None
         if not isinstance(content, str) or not content:
-            raise nb.RequestError("%s entry %r must be a mapping with a non-empty base64 content" % (option, entry))
+            raise request_error.RequestError("%s entry %r must be a mapping with a non-empty base64 content" % (option, entry))
         if len(content) > CONTENT_MAX:
-            raise nb.RequestError(
+            raise request_error.RequestError(
                 "%s content is %d characters: at most %d are allowed (base64, as SageMaker counts)"
                 % (option, len(content), CONTENT_MAX)
             )
         try:
             base64.b64decode(content, validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise nb.RequestError("%s content %r is not valid base64: %s" % (option, content[:40], exc)) from exc
+            raise request_error.RequestError("%s content %r is not valid base64: %s" % (option, content[:40], exc)) from exc
         result.append({"Content": content})
     return result
 
 
-def config_dir(name: str, configs_dir: str = CONFIGS_DIR) -> str:
+def config_dir(name: str, configs_dir: str) -> str:
     return os.path.join(configs_dir, name)
 
 
-def load(name: str, configs_dir: str = CONFIGS_DIR) -> dict | None:
+def load(name: str, configs_dir: str) -> dict | None:
     """Return the stored configuration `name`, or None."""
     try:
         with open(os.path.join(config_dir(name, configs_dir), "config.json"), encoding="utf-8") as handle:
@@ -71,7 +69,7 @@ def load(name: str, configs_dir: str = CONFIGS_DIR) -> dict | None:
         return None
 
 
-def load_all(configs_dir: str = CONFIGS_DIR) -> list:
+def load_all(configs_dir: str) -> list:
     """Return every stored configuration."""
     try:
         names = sorted(os.listdir(configs_dir))
@@ -89,7 +87,7 @@ def script_files(config: dict) -> dict:
     return files
 
 
-def save(config: dict, configs_dir: str = CONFIGS_DIR) -> None:
+def save(config: dict, configs_dir: str) -> None:
     """Write a configuration and its scripts (root-only); remove the script of a hook it no longer has."""
     directory = config_dir(config["NotebookInstanceLifecycleConfigName"], configs_dir)
     os.makedirs(configs_dir, mode=0o700, exist_ok=True)
@@ -98,15 +96,15 @@ def save(config: dict, configs_dir: str = CONFIGS_DIR) -> None:
     for _option, _field, filename in HOOKS:
         path = os.path.join(directory, filename)
         if filename in files:
-            nb.write_private_file(path, files[filename], mode=0o700)
+            private_files.write_private_file(path, files[filename], mode=0o700)
         elif os.path.exists(path):
             os.unlink(path)
-    nb.write_private_file(
+    private_files.write_private_file(
         os.path.join(directory, "config.json"), (json.dumps(config, indent=2, sort_keys=True) + "\n").encode("utf-8")
     )
 
 
-def remove(name: str, configs_dir: str = CONFIGS_DIR) -> None:
+def remove(name: str, configs_dir: str) -> None:
     directory = config_dir(name, configs_dir)
     for entry in os.listdir(directory):
         os.unlink(os.path.join(directory, entry))

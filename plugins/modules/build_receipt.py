@@ -69,7 +69,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sagebox.notebook.plugins.module_utils import build_receipt as br
-from ansible_collections.sagebox.notebook.plugins.module_utils.notebook_instance import write_private_file
+from ansible_collections.sagebox.notebook.plugins.module_utils.private_files import write_private_file
 
 
 def main() -> None:

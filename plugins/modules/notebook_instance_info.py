@@ -10,12 +10,14 @@ module: notebook_instance_info
 short_description: Describe or list notebook instances, as SageMaker's DescribeNotebookInstance and ListNotebookInstances
 version_added: 0.1.0
 description:
-  - With O(name), describes that notebook instance, which must be the one on this host.
+  - With O(name), describes that notebook instance, which must be the one on this host; with O(host_instance), the
+    host's one instance, whatever its name.
   - Without O(name), lists the notebook instance of this host (zero or one) that passes the filters. Run on
     many hosts, each returns its own; the C(sagebox.notebook.list_notebook_instances) playbook gathers and
     sorts them across the inventory.
 extends_documentation_fragment:
   - action_common_attributes
+  - sagebox.notebook.host_layout
 attributes:
   check_mode:
     support: full
@@ -30,6 +32,10 @@ options:
     description: The notebook instance to describe (NotebookInstanceName).
     type: str
     aliases: [notebook_instance_name]
+  host_instance:
+    description: Describe the host's one instance (the C(sagebox.notebook.describe_notebook_instance) playbook without a name).
+    type: bool
+    default: false
   name_contains:
     description: List only instances whose name contains this string (NameContains).
     type: str
@@ -47,13 +53,9 @@ options:
     type: str
     choices: [Ascending, Descending]
     default: Ascending
-  record_path:
-    description: The instance record.
-    type: path
-    default: /var/lib/sagebox/notebook-instance.json
   volume_path:
     description:
-      - The notebook directory on the ML storage volume, whose use O(name) reports in RV(volume).
+      - The notebook directory on the ML storage volume, whose use a describe reports in RV(volume).
       - A volume 95 % full or more also gives a warning; a full one leaves Jupyter serving, but nothing can be saved.
     type: path
     default: /home/ec2-user/SageMaker
@@ -78,7 +80,7 @@ EXAMPLES = r"""
 RETURN = r"""
 notebook_instance:
   description: With O(name), the instance as DescribeNotebookInstance gives it.
-  returned: when name is given
+  returned: when describing (name or host_instance given)
   type: dict
   sample:
     NotebookInstanceName: research-nb
@@ -90,7 +92,7 @@ volume:
     - With O(name), the use of the ML storage volume (the file system holding O(volume_path)), in bytes, as the
       notebook user sees it (less the blocks reserved for root).
     - Absent when O(volume_path) does not exist (a stopped instance's volume is not mounted).
-  returned: when name is given and volume_path exists
+  returned: when describing and volume_path exists
   type: dict
   sample:
     path: /home/ec2-user/SageMaker
@@ -102,7 +104,7 @@ volume:
 notebook_instances:
   description:
     - Without O(name), the listed instances as ListNotebookInstances summarises them, sorted.
-  returned: when name is not given
+  returned: when listing
   type: list
   elements: dict
   sample:
@@ -116,49 +118,48 @@ notebook_instances:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
+from ansible_collections.sagebox.notebook.plugins.module_utils import host_layout, listing, record, request, request_error, status
 
 
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
             "name": {"type": "str", "aliases": ["notebook_instance_name"]},
+            "host_instance": {"type": "bool", "default": False},
             "name_contains": {"type": "str"},
-            "status_equals": {"type": "str", "choices": list(nb.STATUSES)},
-            "sort_by": {"type": "str", "choices": list(nb.SORT_KEYS), "default": "Name"},
+            "status_equals": {"type": "str", "choices": list(status.STATUSES)},
+            "sort_by": {"type": "str", "choices": list(listing.SORT_KEYS), "default": "Name"},
             "sort_order": {"type": "str", "choices": ["Ascending", "Descending"], "default": "Ascending"},
-            "record_path": {"type": "path", "default": nb.RECORD_PATH},
             "volume_path": {"type": "path", "default": "/home/ec2-user/SageMaker"},
+            **host_layout.options("record_path"),
         },
-        mutually_exclusive=[("name", "name_contains"), ("name", "status_equals")],
+        mutually_exclusive=[("name", "name_contains"), ("name", "status_equals"), ("name", "host_instance"),
+                            ("host_instance", "name_contains"), ("host_instance", "status_equals")],
         supports_check_mode=True,
     )
     params = module.params
+    describing = params["name"] is not None or params["host_instance"]
     try:
-        record = nb.load_record(params["record_path"])
-    except nb.RecordError as exc:
+        if params["name"] is not None:
+            request.check_name(params["name"])
+        if describing:
+            instance = record.find_instance(params["record_path"], params["name"])
+        else:
+            instance = record.load_record(params["record_path"])
+    except (request_error.RequestError, request_error.RecordError) as exc:
         module.fail_json(msg=str(exc))
-    if params["name"] is not None:
-        try:
-            nb.check_name(params["name"])
-        except nb.RequestError as exc:
-            module.fail_json(msg=str(exc))
-        if record is None or record["NotebookInstanceName"] != params["name"]:
-            module.fail_json(
-                msg="notebook instance %r: no such instance on this host (it holds %s)"
-                % (params["name"], repr(record["NotebookInstanceName"]) if record else "none")
-            )
-        result = {"changed": False, "notebook_instance": nb.describe(record)}
-        usage = nb.volume_usage(params["volume_path"])
+    if describing:
+        result = {"changed": False, "notebook_instance": record.describe(instance)}
+        usage = listing.volume_usage(params["volume_path"])
         if usage is not None:
             result["volume"] = usage
             if usage["used_percent"] >= 95:
                 module.warn("the ML storage volume at %s is %.1f %% full (%d bytes left): free space or grow it "
-                            "(notebook_instance state=updated, volume_size_in_gb)"
+                            "(an update: notebook_instance volume_size_in_gb on the Stopped instance)"
                             % (usage["path"], usage["used_percent"], usage["available_bytes"]))
         module.exit_json(**result)
-    listed = nb.list_instances(
-        [record] if record else [],
+    listed = listing.list_instances(
+        [instance] if instance else [],
         params["name_contains"],
         params["status_equals"],
         params["sort_by"],

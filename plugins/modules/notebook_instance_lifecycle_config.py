@@ -12,7 +12,7 @@ version_added: 0.2.0
 description:
   - SageMaker's CreateNotebookInstanceLifecycleConfig, UpdateNotebookInstanceLifecycleConfig and
     DeleteNotebookInstanceLifecycleConfig, on the instance host.
-  - Keeps the configuration and its scripts root-only under O(configs_dir)/<name>. The
+  - Keeps the configuration and its scripts root-only under O(lifecycle_configs_dir)/<name>. The
     C(sagebox.notebook.notebook_instance) role runs the instance's OnCreate script once, when the instance is
     created, and its OnStart script at every start (creation included), as root, with SageMaker's
     environment, for at most 5 minutes each.
@@ -21,6 +21,9 @@ description:
     C(lookup('file', ...))). Invalid base64 or oversized content fails and changes nothing.
 extends_documentation_fragment:
   - action_common_attributes
+  - sagebox.notebook.host_layout
+  - sagebox.notebook.host_layout.configs
+  - sagebox.notebook.host_layout.region
 attributes:
   check_mode:
     support: full
@@ -68,18 +71,6 @@ options:
   on_start_script:
     description: The OnStart script as plain text. Mutually exclusive with O(on_start).
     type: str
-  region:
-    description: Region part of the configuration's ARN.
-    type: str
-    default: local
-  configs_dir:
-    description: Where configurations are kept (root-only).
-    type: path
-    default: /etc/sagebox/lifecycle-configs
-  record_path:
-    description: The notebook instance record, checked before a delete.
-    type: path
-    default: /var/lib/sagebox/notebook-instance.json
 seealso:
   - module: sagebox.notebook.notebook_instance_lifecycle_config_info
   - module: sagebox.notebook.notebook_instance
@@ -124,19 +115,19 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sagebox.notebook.plugins.module_utils import lifecycle_config as lc
-from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
+from ansible_collections.sagebox.notebook.plugins.module_utils import arn, host_layout, record, request, request_error, status
 
 
 def wanted(params: dict, before: dict | None, now: float) -> dict:
-    """The configuration the request asks for; raises nb.RequestError on a broken limit."""
+    """The configuration the request asks for; raises request_error.RequestError on a broken limit."""
     name = params["name"]
     if before is None:
         config = {
             "NotebookInstanceLifecycleConfigName": name,
-            "NotebookInstanceLifecycleConfigArn": lc.ARN_FORMAT.format(
-                region=params["region"], account=nb.host_account(), name=name.lower()),
-            "CreationTime": nb.timestamp(now),
-            "LastModifiedTime": nb.timestamp(now),
+            "NotebookInstanceLifecycleConfigArn": arn.instance_arn(
+                name, params["region"], arn.host_account(), "notebook-instance-lifecycle-config"),
+            "CreationTime": status.timestamp(now),
+            "LastModifiedTime": status.timestamp(now),
         }
     else:
         config = dict(before)
@@ -150,7 +141,7 @@ def wanted(params: dict, before: dict | None, now: float) -> dict:
         else:
             config.pop(field, None)
     if before is not None and config != before:
-        config["LastModifiedTime"] = nb.timestamp(now)
+        config["LastModifiedTime"] = status.timestamp(now)
     return config
 
 
@@ -164,23 +155,21 @@ def main() -> None:
             "on_create_script": {"type": "str"},
             "on_start": dict(hook),
             "on_start_script": {"type": "str"},
-            "region": {"type": "str", "default": "local"},
-            "configs_dir": {"type": "path", "default": lc.CONFIGS_DIR},
-            "record_path": {"type": "path", "default": nb.RECORD_PATH},
+            **host_layout.options("record_path", "lifecycle_configs_dir", "region"),
         },
         supports_check_mode=True,
     )
     params = module.params
     try:
-        nb.check_name(params["name"])
-    except nb.RequestError as exc:
+        request.check_name(params["name"])
+    except request_error.RequestError as exc:
         module.fail_json(msg=str(exc))
-    before = lc.load(params["name"], params["configs_dir"])
+    before = lc.load(params["name"], params["lifecycle_configs_dir"])
     if params["state"] == "absent":
         after = None
         try:
-            instance = nb.load_record(params["record_path"])
-        except nb.RecordError as exc:
+            instance = record.load_record(params["record_path"])
+        except request_error.RecordError as exc:
             module.fail_json(msg=str(exc))
         if before is not None and instance and instance.get("NotebookInstanceLifecycleConfigName") == params["name"]:
             module.fail_json(
@@ -190,14 +179,14 @@ def main() -> None:
     else:
         try:
             after = wanted(params, before, time.time())
-        except nb.RequestError as exc:
+        except request_error.RequestError as exc:
             module.fail_json(msg=str(exc))
     changed = after != before
     if changed and not module.check_mode:
         if after is None:
-            lc.remove(params["name"], params["configs_dir"])
+            lc.remove(params["name"], params["lifecycle_configs_dir"])
         else:
-            lc.save(after, params["configs_dir"])
+            lc.save(after, params["lifecycle_configs_dir"])
     result = {"changed": changed, "lifecycle_config": after or {}}
     if module._diff:
         result["diff"] = {"before": before or {}, "after": after or {}}

@@ -13,6 +13,7 @@ description:
   - SageMaker's DescribeNotebookInstanceLifecycleConfig (with O(name)) and ListNotebookInstanceLifecycleConfigs.
 extends_documentation_fragment:
   - action_common_attributes
+  - sagebox.notebook.host_layout.configs
 attributes:
   check_mode:
     support: full
@@ -29,10 +30,6 @@ options:
   name_contains:
     description: List only configurations whose name contains this string.
     type: str
-  configs_dir:
-    description: Where configurations are kept.
-    type: path
-    default: /etc/sagebox/lifecycle-configs
 seealso:
   - module: sagebox.notebook.notebook_instance_lifecycle_config
 author: sagebox.notebook maintainers (@sagebox)
@@ -63,7 +60,7 @@ lifecycle_configs:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sagebox.notebook.plugins.module_utils import lifecycle_config as lc
-from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
+from ansible_collections.sagebox.notebook.plugins.module_utils import host_layout, request, request_error
 
 
 def main() -> None:
@@ -71,7 +68,7 @@ def main() -> None:
         argument_spec={
             "name": {"type": "str"},
             "name_contains": {"type": "str"},
-            "configs_dir": {"type": "path", "default": lc.CONFIGS_DIR},
+            **host_layout.options("lifecycle_configs_dir"),
         },
         mutually_exclusive=[("name", "name_contains")],
         supports_check_mode=True,
@@ -79,14 +76,14 @@ def main() -> None:
     params = module.params
     if params["name"] is not None:
         try:
-            nb.check_name(params["name"])
-        except nb.RequestError as exc:
+            request.check_name(params["name"])
+        except request_error.RequestError as exc:
             module.fail_json(msg=str(exc))
-        config = lc.load(params["name"], params["configs_dir"])
+        config = lc.load(params["name"], params["lifecycle_configs_dir"])
         if config is None:
             module.fail_json(msg="lifecycle configuration %r does not exist on this host" % params["name"])
         module.exit_json(changed=False, lifecycle_config=config)
-    configs = [c for c in lc.load_all(params["configs_dir"])
+    configs = [c for c in lc.load_all(params["lifecycle_configs_dir"])
                if not params["name_contains"] or params["name_contains"] in c["NotebookInstanceLifecycleConfigName"]]
     module.exit_json(changed=False, lifecycle_configs=[lc.summary(c) for c in configs])
 

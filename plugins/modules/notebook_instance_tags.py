@@ -19,6 +19,8 @@ description:
     (C(jq .Tags /opt/ml/metadata/notebook-instance.json)).
 extends_documentation_fragment:
   - action_common_attributes
+  - sagebox.notebook.host_layout
+  - sagebox.notebook.host_layout.metadata
 attributes:
   check_mode:
     support: full
@@ -29,9 +31,8 @@ attributes:
     platforms: posix
 options:
   name:
-    description: The notebook instance (NotebookInstanceName); it must be the one on this host.
+    description: The notebook instance (NotebookInstanceName), which must be the host's; the host's one instance when left out.
     type: str
-    required: true
     aliases: [notebook_instance_name]
   tags:
     description:
@@ -53,14 +54,6 @@ options:
     description: With O(state=present), delete the tags that O(tags) does not name.
     type: bool
     default: false
-  record_path:
-    description: The instance record.
-    type: path
-    default: /var/lib/sagebox/notebook-instance.json
-  metadata_path:
-    description: SageMaker's resource metadata file; the description file is written beside it.
-    type: path
-    default: /opt/ml/metadata/resource-metadata.json
 seealso:
   - module: sagebox.notebook.notebook_instance
   - module: sagebox.notebook.notebook_instance_info
@@ -93,56 +86,58 @@ tags:
   type: list
   elements: dict
   sample: [{Key: team, Value: vision}]
+notebook_instance_name:
+  description: The instance, the host's one when O(name) is left out.
+  returned: success
+  type: str
+  sample: research-nb
 """
 
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
+from ansible_collections.sagebox.notebook.plugins.module_utils import host_layout, record, request, request_error, tags
 
 
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "name": {"type": "str", "required": True, "aliases": ["notebook_instance_name"]},
+            "name": {"type": "str", "aliases": ["notebook_instance_name"]},
             "tags": {"type": "raw"},
             "keys": {"type": "list", "elements": "str", "no_log": False},
             "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
             "purge": {"type": "bool", "default": False},
-            "record_path": {"type": "path", "default": nb.RECORD_PATH},
-            "metadata_path": {"type": "path", "default": nb.METADATA_PATH},
+            **host_layout.options("record_path", "metadata_path"),
         },
         required_if=[("state", "absent", ["keys"])],
         mutually_exclusive=[("tags", "keys")],
         supports_check_mode=True,
     )
     params = module.params
-    name = params["name"]
     try:
-        nb.check_name(name)
-        record = nb.load_record(params["record_path"])
-    except (nb.RequestError, nb.RecordError) as exc:
+        if params["name"] is not None:
+            request.check_name(params["name"])
+        instance = record.find_instance(params["record_path"], params["name"])
+    except (request_error.RequestError, request_error.RecordError) as exc:
         module.fail_json(msg=str(exc))
-    if record is None or record["NotebookInstanceName"] != name:
-        module.fail_json(msg="notebook instance %r does not exist on this host%s" % (
-            name, "" if record is None else " (it holds %r)" % record["NotebookInstanceName"]))
-    if record["NotebookInstanceStatus"] == "Deleting":
+    name = instance["NotebookInstanceName"]
+    if instance["NotebookInstanceStatus"] == "Deleting":
         module.fail_json(msg="notebook instance %r is Deleting: its tags cannot change" % name)
-    before = nb.record_tags(record)
+    before = tags.record_tags(instance)
     try:
         if params["state"] == "present":
-            after = nb.retagged(record, add=params["tags"], purge=params["purge"])
+            after = tags.retagged(instance, add=params["tags"], purge=params["purge"])
         else:
-            after = nb.retagged(record, remove=params["keys"])
-    except nb.RequestError as exc:
+            after = tags.retagged(instance, remove=params["keys"])
+    except request_error.RequestError as exc:
         module.fail_json(msg=str(exc))
     changed = after != before or list(after) != list(before)
-    new_record = nb.with_tags(record, after)
+    new_record = tags.with_tags(instance, after)
     if changed and not module.check_mode:
-        nb.save_record(new_record, params["record_path"])
-    changed = nb.publish(new_record, params["metadata_path"], module.check_mode) or changed
-    result = {"changed": changed, "tags": new_record["Tags"]}
+        record.save_record(new_record, params["record_path"])
+    changed = record.publish(new_record, params["metadata_path"], module.check_mode) or changed
+    result = {"changed": changed, "tags": new_record["Tags"], "notebook_instance_name": name}
     if module._diff:
-        result["diff"] = {"before": {"Tags": record.get("Tags") or []}, "after": {"Tags": new_record["Tags"]}}
+        result["diff"] = {"before": {"Tags": instance.get("Tags") or []}, "after": {"Tags": new_record["Tags"]}}
     module.exit_json(**result)
 
 

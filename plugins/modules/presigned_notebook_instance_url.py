@@ -20,6 +20,8 @@ description:
   - The module must run as root (C(become)) on the instance host.
 extends_documentation_fragment:
   - action_common_attributes
+  - sagebox.notebook.host_layout
+  - sagebox.notebook.host_layout.secrets
 attributes:
   check_mode:
     support: full
@@ -30,9 +32,8 @@ attributes:
     platforms: posix
 options:
   notebook_instance_name:
-    description: The notebook instance (NotebookInstanceName). It must be the one on this host.
+    description: The notebook instance (NotebookInstanceName), which must be the host's; the host's one instance when left out.
     type: str
-    required: true
     aliases: [name]
   session_expiration_duration_in_seconds:
     description: Length of the Jupyter session the URL opens, 1800 to 43200 seconds.
@@ -46,14 +47,6 @@ options:
   url:
     description: Host and port to put in the URL instead of the instance's recorded Url.
     type: str
-  record_path:
-    description: The instance record.
-    type: path
-    default: /var/lib/sagebox/notebook-instance.json
-  secrets_dir:
-    description: Directory of the instance's secrets (root only), holding the private presign key C(presign-key.pem).
-    type: path
-    default: /etc/sagebox/notebook-instance
 requirements:
   - cryptography (python3-cryptography on the host; the jupyter role installs it)
 notes:
@@ -78,6 +71,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+notebook_instance_name:
+  description: The instance, the host's one when O(notebook_instance_name) is left out.
+  returned: success
+  type: str
+  sample: research-nb
 authorized_url:
   description: The presigned URL (AuthorizedUrl). Valid 5 minutes, once.
   returned: success
@@ -95,7 +93,7 @@ import time
 import urllib.parse
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
+from ansible_collections.sagebox.notebook.plugins.module_utils import host_layout, record, request_error, status
 from ansible_collections.sagebox.notebook.plugins.module_utils import presigned_token as pt
 
 
@@ -122,22 +120,17 @@ class PresignedUrl:
         return cidrs
 
     def instance(self) -> dict:
-        name = self.params["notebook_instance_name"]
         try:
-            record = nb.load_record(self.params["record_path"])
-        except nb.RecordError as exc:
+            instance = record.find_instance(self.params["record_path"], self.params["notebook_instance_name"])
+        except request_error.RecordError as exc:
             self.module.fail_json(msg=str(exc))
-        if record is None or record["NotebookInstanceName"] != name:
-            self.module.fail_json(
-                msg="notebook instance %r: no such instance on this host (it holds %s)"
-                % (name, repr(record["NotebookInstanceName"]) if record else "none")
-            )
-        if record["NotebookInstanceStatus"] != "InService":
+        name = instance["NotebookInstanceName"]
+        if instance["NotebookInstanceStatus"] != "InService":
             self.module.fail_json(
                 msg="notebook instance %r is %s: a presigned URL needs it InService"
-                % (name, record["NotebookInstanceStatus"])
+                % (name, instance["NotebookInstanceStatus"])
             )
-        return record
+        return instance
 
     def private_key(self):
         path = self.params["secrets_dir"] + "/" + pt.PRIVATE_KEY_FILE
@@ -154,28 +147,28 @@ class PresignedUrl:
 
     def run(self) -> None:
         cidrs = self.check_request()
-        record = self.instance()
-        where = self.params["url"] or record.get("Url")
+        instance = self.instance()
+        where = self.params["url"] or instance.get("Url")
         if not where:
-            self.module.fail_json(msg="notebook instance %r has no Url recorded: give url" % record["NotebookInstanceName"])
+            self.module.fail_json(msg="notebook instance %r has no Url recorded: give url" % instance["NotebookInstanceName"])
         now = int(time.time())
         claims = pt.make_claims(
-            record["NotebookInstanceName"], now, self.params["session_expiration_duration_in_seconds"], cidrs
+            instance["NotebookInstanceName"], now, self.params["session_expiration_duration_in_seconds"], cidrs
         )
         token = pt.encode(claims, self.private_key())
         url = "https://%s/?%s" % (where, urllib.parse.urlencode({"authToken": token}))
-        self.module.exit_json(changed=False, authorized_url=url, expires_at=nb.timestamp(claims["exp"]))
+        self.module.exit_json(changed=False, authorized_url=url, expires_at=status.timestamp(claims["exp"]),
+                              notebook_instance_name=instance["NotebookInstanceName"])
 
 
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
-            "notebook_instance_name": {"type": "str", "required": True, "aliases": ["name"]},
+            "notebook_instance_name": {"type": "str", "aliases": ["name"]},
             "session_expiration_duration_in_seconds": {"type": "int", "default": pt.SESSION_DEFAULT_SECONDS},
             "source_cidrs": {"type": "list", "elements": "str"},
             "url": {"type": "str"},
-            "record_path": {"type": "path", "default": nb.RECORD_PATH},
-            "secrets_dir": {"type": "path", "default": nb.SECRETS_DIR},
+            **host_layout.options("record_path", "secrets_dir"),
         },
         supports_check_mode=True,
     )

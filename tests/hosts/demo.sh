@@ -64,7 +64,7 @@ export ANSIBLE_CONFIG=$work/ansible.cfg
 # The controller's extra CA certificates (a TLS-inspecting proxy's, say) are trusted on the host.
 "$root/tests/hosts/controller-ca-vars.sh" >"$work/vars.yml"
 # No conda channel is reachable from here: the kernels' environments come from PyPI.
-printf 'kernels_provider: venv\nkernels_pip_wheelhouse: /var/cache/sagebox-pip/wheelhouse\n' >>"$work/vars.yml"
+printf 'notebook_instance_kernels_provider: venv\nkernels_pip_wheelhouse: /var/cache/sagebox-pip/wheelhouse\n' >>"$work/vars.yml"
 
 # Wait for systemd in the host to finish booting (its bus comes up first).
 for _ in $(seq 120); do

@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 COLLECTIONS = ROOT / ".cache" / "collections"
 LINK = COLLECTIONS / "ansible_collections" / "sagebox" / "notebook"
@@ -15,3 +17,16 @@ if not LINK.exists():
     os.symlink(os.path.relpath(ROOT, LINK.parent), LINK)
 if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
+
+
+@pytest.fixture
+def install_helper_library():
+    """Install the modules' code beside the host's helpers in a directory, as notebook_instance_controls does."""
+    from ansible_collections.sagebox.notebook.plugins.modules.notebook_instance_controls import library_files
+
+    def install(directory) -> None:
+        for spec in library_files(str(directory)):
+            path = Path(spec["path"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(spec["content"])
+    return install

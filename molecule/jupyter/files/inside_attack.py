@@ -29,8 +29,6 @@ def try_read(path: str) -> str:
 
 for path in [
     "/etc/sagebox/notebook-instance/presign-key.pem",
-    "/etc/sagebox/notebook-instance/signing-key",
-    "/etc/sagebox/notebook-instance/cookie-secret",
     "/etc/sagebox/jupyter/tls/jupyter.key",
     "/run/jupyter-server-secrets/handover",
     "/run/jupyter-server-secrets/session-secret",

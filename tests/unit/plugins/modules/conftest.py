@@ -34,7 +34,7 @@ def host_units(monkeypatch, paths):
     """The host's start and stop units as the module sees them through run_command: each moves the
     record to its end state (or to Failed, when `outcome` says so), as the real units do."""
     from ansible.module_utils.basic import AnsibleModule
-    from ansible_collections.sagebox.notebook.plugins.module_utils import notebook_instance as nb
+    from ansible_collections.sagebox.notebook.plugins.module_utils import record
 
     outcome = {"calls": [], "failure": None}
 
@@ -43,12 +43,12 @@ def host_units(monkeypatch, paths):
         if args[:2] != ["systemctl", "start"]:
             # The other systemctl calls (the controls' units): is-enabled and is-active say no, the rest succeed.
             return (1 if args[1] in ("is-enabled", "is-active") else 0), "", ""
-        record = nb.load_record(paths["record_path"])
+        # As the units' helpers: the record in its new status, published beside the resource metadata.
         if outcome["failure"]:
-            nb.save_record(nb.with_status(record, "Failed", 0, outcome["failure"]), paths["record_path"])
+            record.record_status(paths["record_path"], "Failed", 0, outcome["failure"], paths["metadata_path"])
             return 1, "", "Job for the unit failed."
         end = "InService" if args[-1].endswith("-start.service") else "Stopped"
-        nb.save_record(nb.with_status(record, end, 0), paths["record_path"])
+        record.record_status(paths["record_path"], end, 0, metadata_path=paths["metadata_path"])
         return 0, "", ""
 
     monkeypatch.setattr(AnsibleModule, "run_command", run_command)

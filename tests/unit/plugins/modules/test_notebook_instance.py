@@ -6,8 +6,7 @@ import stat
 
 import pytest
 
-from ansible_collections.sagebox.notebook.plugins.module_utils import host_files as hf
-from ansible_collections.sagebox.notebook.plugins.modules import notebook_instance
+from ansible_collections.sagebox.notebook.plugins.modules import notebook_instance, notebook_instance_status
 
 pytestmark = pytest.mark.usefixtures("host_units")
 
@@ -21,6 +20,7 @@ def test_create_records_pending_and_writes_metadata(run_module, paths):
     assert described["Tags"] == [{"Key": "team", "Value": "ml"}]
     assert result["notebook_instance_arn"].startswith("arn:sagebox:sagemaker:local:")
     assert result["notebook_instance_arn"].endswith(":notebook-instance/nb-1")
+    assert result["status_before"] == "" and result["updated_fields"] == []
     with open(paths["metadata_path"], encoding="utf-8") as handle:
         assert json.load(handle) == {"ResourceArn": result["notebook_instance_arn"], "ResourceName": "nb-1"}
     # The jupyter role makes the secrets, not the module.
@@ -48,23 +48,24 @@ def test_diff_shows_the_record(run_module, paths):
     assert result["diff"]["after"]["NotebookInstanceName"] == "nb-1"
 
 
-def test_status_transitions(run_module, paths):
+def record_status(run_module, paths, status, **args):
+    """A step of the role's operations, as the role records it (sagebox.notebook.notebook_instance_status)."""
+    failed, result = run_module(notebook_instance_status, dict(
+        name="nb-1", status=status, record_path=paths["record_path"], metadata_path=paths["metadata_path"], **args))
+    assert not failed, result
+    return result
+
+
+def test_a_create_run_again_leaves_a_built_instance_and_builds_a_failed_one_again(run_module, paths):
     run_module(notebook_instance, dict(paths, name="nb-1"))
-    served = run_module(notebook_instance, dict(paths, name="nb-1", status="InService"))[1]
-    assert served["changed"] and served["notebook_instance"]["NotebookInstanceStatus"] == "InService"
+    record_status(run_module, paths, "InService")
     again = run_module(notebook_instance, dict(paths, name="nb-1"))[1]
     assert not again["changed"] and again["notebook_instance"]["NotebookInstanceStatus"] == "InService"
-    failed = run_module(notebook_instance, dict(paths, name="nb-1", status="Failed", failure_reason="x" * 2000))[1]
-    assert failed["notebook_instance"]["NotebookInstanceStatus"] == "Failed"
-    assert len(failed["notebook_instance"]["FailureReason"]) == 1024
+    assert again["status_before"] == "InService"
+    record_status(run_module, paths, "Failed", failure_reason="x" * 2000)
     retried = run_module(notebook_instance, dict(paths, name="nb-1"))[1]
     assert retried["changed"] and retried["notebook_instance"]["NotebookInstanceStatus"] == "Pending"
-    assert "FailureReason" not in retried["notebook_instance"]
-
-
-def test_failed_needs_a_reason(run_module, paths):
-    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", status="Failed"))
-    assert failed and "failure_reason" in result["msg"]
+    assert "FailureReason" not in retried["notebook_instance"] and retried["status_before"] == "Failed"
 
 
 def test_one_instance_per_host(run_module, paths):
@@ -76,8 +77,11 @@ def test_one_instance_per_host(run_module, paths):
 
 def test_changed_request_is_an_update(run_module, paths):
     run_module(notebook_instance, dict(paths, name="nb-1"))
+    before = open(paths["record_path"], encoding="utf-8").read()
     failed, result = run_module(notebook_instance, dict(paths, name="nb-1", volume_size_in_gb=6))
-    assert failed and "VolumeSizeInGB" in result["msg"] and "Stopped" in result["msg"]
+    assert failed and result["msg"] == ("notebook instance 'nb-1' is Pending: an update is not allowed then; "
+                                        "stop it first: an update needs the instance Stopped")
+    assert open(paths["record_path"], encoding="utf-8").read() == before
 
 
 def status_of(result):
@@ -86,35 +90,23 @@ def status_of(result):
 
 def serving(run_module, paths, **args):
     run_module(notebook_instance, dict(paths, name="nb-1", **args))
-    return run_module(notebook_instance, dict(paths, name="nb-1", status="InService"))[1]
+    return record_status(run_module, paths, "InService")
 
 
 def test_stop_start_cycle(run_module, paths, host_units):
     serving(run_module, paths)
     stopped = run_module(notebook_instance, dict(paths, name="nb-1", state="stopped", _ansible_diff=True))[1]
-    assert stopped["changed"] and status_of(stopped) == "Stopped"
+    assert stopped["changed"] and status_of(stopped) == "Stopped" and stopped["status_before"] == "InService"
     assert stopped["diff"]["before"]["NotebookInstanceStatus"] == "InService"
     assert host_units["calls"] == [["systemctl", "start", "sagebox-notebook-instance-stop.service"]]
     again = run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))[1]
     assert not again["changed"] and status_of(again) == "Stopped" and len(host_units["calls"]) == 1
+    assert again["status_before"] == "Stopped"
     started = run_module(notebook_instance, dict(paths, name="nb-1", state="started", start_unit="nb-start.service"))[1]
     assert started["changed"] and status_of(started) == "InService"
     assert host_units["calls"][-1] == ["systemctl", "start", "nb-start.service"]
     noop = run_module(notebook_instance, dict(paths, name="nb-1", state="started"))[1]
     assert not noop["changed"] and len(host_units["calls"]) == 2
-
-
-def test_a_pending_build_starts_nothing(run_module, paths, host_units, tmp_path):
-    serving(run_module, paths)
-    run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
-    marker = tmp_path / "rebuild"
-    marker.write_text('["RootAccess"]\n')
-    result = run_module(notebook_instance, dict(paths, name="nb-1", state="started", build_marker=str(marker)))[1]
-    assert result["build_needed"] and not result["changed"] and status_of(result) == "Stopped"
-    assert len(host_units["calls"]) == 1
-    marker.unlink()
-    result = run_module(notebook_instance, dict(paths, name="nb-1", state="started", build_marker=str(marker)))[1]
-    assert not result["build_needed"] and result["changed"] and status_of(result) == "InService"
 
 
 def test_end_states_in_check_mode_run_no_unit(run_module, paths, host_units):
@@ -138,7 +130,8 @@ def test_failed_start_fails_with_the_reason(run_module, paths, host_units):
 def test_end_state_of_another_instance_is_refused(run_module, paths, host_units):
     serving(run_module, paths)
     failed, result = run_module(notebook_instance, dict(paths, name="nb-2", state="stopped"))
-    assert failed and "this host holds notebook instance 'nb-1'" in result["msg"] and host_units["calls"] == []
+    assert failed and result["msg"] == "name 'nb-2': this host holds notebook instance 'nb-1', not this one: name it, or leave the name out"
+    assert host_units["calls"] == []
 
 
 def test_end_states_without_a_name_act_on_the_hosts_instance(run_module, paths, host_units):
@@ -158,87 +151,80 @@ def test_end_state_without_a_name_on_an_empty_host_says_what_to_do(run_module, p
     assert host_units["calls"] == []
 
 
-@pytest.mark.parametrize("state", ["present", "updated", "absent"])
-def test_other_states_need_the_name(run_module, paths, state):
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_present_and_absent_without_a_name_on_an_empty_host_say_what_to_do(run_module, paths, state):
+    """Without a name, present and absent are the host's one instance too: on an empty host there is none."""
     failed, result = run_module(notebook_instance, dict(paths, state=state))
-    assert failed and result["msg"] == "state is %s but all of the following are missing: name" % state
+    assert failed and result["msg"] == (
+        "this host holds no notebook instance: create one first: ansible-playbook -i INVENTORY "
+        "sagebox.notebook.create_notebook_instance -e notebook_instance_name=NAME")
+    assert not any(os.path.exists(p) for p in paths.values())
+
+
+def test_present_and_absent_without_a_name_act_on_the_hosts_instance(run_module, paths):
+    serving(run_module, paths)
+    same = run_module(notebook_instance, dict(paths))[1]
+    assert not same["changed"] and same["notebook_instance_name"] == "nb-1" and same["status_before"] == "InService"
+    refused = run_module(notebook_instance, dict(paths, state="absent"))
+    assert refused[0] and "is InService: state=absent is not allowed" in refused[1]["msg"]
+    run_module(notebook_instance, dict(paths, state="stopped"))
+    updated = run_module(notebook_instance, dict(paths, volume_size_in_gb=6))[1]
+    assert updated["changed"] and updated["updated_fields"] == ["VolumeSizeInGB"] and status_of(updated) == "Updating"
+    record_status(run_module, paths, "Stopped")
+    gone = run_module(notebook_instance, dict(paths, state="absent"))[1]
+    assert gone["changed"] and gone["notebook_instance_name"] == "nb-1" and not os.path.exists(paths["record_path"])
+
+
+def test_an_update_is_state_present(run_module, paths):
+    """state=updated is gone: an update is state=present naming other values on the Stopped instance."""
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", state="updated"))
+    assert failed and "value of state must be one of: present, started, stopped, absent, got: updated" in result["msg"]
     assert not os.path.exists(paths["record_path"])
 
 
-def controls(tmp_path, content="[Unit]\n"):
-    return {"files": [{"path": str(tmp_path / "systemd" / "nb-start.service"), "content": content},
-                      {"path": str(tmp_path / "libexec" / "helper"), "content": "#!/bin/sh\n", "mode": "0755"}],
-            "units": [{"name": "idle.timer", "enabled": False, "active": False}]}
-
-
-def test_a_start_writes_its_controls_then_starts(run_module, paths, host_units, tmp_path, monkeypatch):
-    monkeypatch.setattr(hf, "SYSTEMD_DIRS", (str(tmp_path / "systemd"),))
-    serving(run_module, paths)
-    run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
-    host_units["calls"].clear()
-    started = run_module(notebook_instance, dict(paths, state="started", controls=controls(tmp_path)))[1]
-    assert started["changed"] and status_of(started) == "InService"
-    assert started["controls"] == {"changed_files": [str(tmp_path / "systemd" / "nb-start.service"),
-                                                     str(tmp_path / "libexec" / "helper")],
-                                   "changed_units": [], "daemon_reloaded": True}
-    assert (tmp_path / "systemd" / "nb-start.service").read_text() == "[Unit]\n"
-    assert stat.S_IMODE(os.stat(tmp_path / "libexec" / "helper").st_mode) == 0o755
-    assert host_units["calls"] == [["systemctl", "daemon-reload"],
-                                   ["systemctl", "is-enabled", "--quiet", "idle.timer"],
-                                   ["systemctl", "is-active", "--quiet", "idle.timer"],
-                                   ["systemctl", "start", "sagebox-notebook-instance-start.service"]]
-    again = run_module(notebook_instance, dict(paths, state="started", controls=controls(tmp_path)))[1]
-    assert not again["changed"] and again["controls"]["changed_files"] == []
-
-
-def test_controls_in_check_mode_write_nothing(run_module, paths, host_units, tmp_path):
-    serving(run_module, paths)
-    result = run_module(notebook_instance, dict(paths, state="started", controls=controls(tmp_path), _ansible_check_mode=True))[1]
-    assert result["changed"] and len(result["controls"]["changed_files"]) == 2
-    assert not (tmp_path / "systemd").exists() and host_units["calls"][-1][1] == "is-active"
-
-
-@pytest.mark.parametrize(("args", "message"), [
-    ({"state": "stopped"}, "controls are written with state=started only, not state=stopped"),
-    ({"state": "started", "name": "nb-2"}, "name 'nb-2': this host holds notebook instance 'nb-1', not this one"),
+@pytest.mark.parametrize("option, value", [
+    ("status", "InService"),            # sagebox.notebook.notebook_instance_status
+    ("failure_reason", "x"),            # sagebox.notebook.notebook_instance_status
+    ("controls", {"files": []}),        # sagebox.notebook.notebook_instance_controls
+    ("build_marker", "/tmp/rebuild"),   # sagebox.notebook.notebook_instance_controls
 ])
-def test_controls_of_a_refused_request_are_not_written(run_module, paths, host_units, tmp_path, args, message):
-    serving(run_module, paths)
-    host_units["calls"].clear()
-    failed, result = run_module(notebook_instance, dict(paths, controls=controls(tmp_path), **args))
-    assert failed and message in result["msg"]
-    assert not (tmp_path / "systemd").exists() and host_units["calls"] == []
-
-
-def test_a_controls_mode_that_is_not_octal_is_refused_first(run_module, paths, host_units, tmp_path):
-    serving(run_module, paths)
-    bad = controls(tmp_path)
-    bad["files"][1]["mode"] = "rwx"
-    failed, result = run_module(notebook_instance, dict(paths, state="started", controls=bad))
-    assert failed and result["msg"] == "controls.files: %s: mode 'rwx' is not an octal mode such as 0644" % bad["files"][1]["path"]
-    assert not (tmp_path / "systemd").exists()
+def test_the_role_steps_options_are_other_modules_now(run_module, paths, option, value):
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", **{option: value}))
+    assert failed and "Unsupported parameters" in result["msg"] and option in result["msg"]
+    assert not os.path.exists(paths["record_path"])
 
 
 def test_update_only_when_stopped(run_module, paths):
     serving(run_module, paths)
-    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", state="updated", volume_size_in_gb=8))
-    assert failed and "is InService: state=updated is not allowed" in result["msg"] and "Stopped" in result["msg"]
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", volume_size_in_gb=8))
+    assert failed and result["msg"] == ("notebook instance 'nb-1' is InService: an update is not allowed then; "
+                                        "stop it first: an update needs the instance Stopped")
     run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
-    run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))
     updating = run_module(notebook_instance, dict(
-        paths, name="nb-1", state="updated", volume_size_in_gb=8, root_access="Disabled", instance_type="ml.c5.xlarge",
+        paths, name="nb-1", volume_size_in_gb=8, root_access="Disabled", instance_type="ml.c5.xlarge",
         additional_code_repositories=["https://git.example/a.git"]))[1]
     described = updating["notebook_instance"]
     assert updating["changed"] and described["NotebookInstanceStatus"] == "Updating"
+    assert updating["status_before"] == "Stopped"
     assert updating["updated_fields"] == ["AdditionalCodeRepositories", "InstanceType", "RootAccess", "VolumeSizeInGB"]
     assert described["VolumeSizeInGB"] == 8 and described["RootAccess"] == "Disabled"
     assert described["InstanceType"] == "ml.c5.xlarge"
-    stopped = run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))[1]
+    stopped = record_status(run_module, paths, "Stopped")
     assert status_of(stopped) == "Stopped"
-    same = run_module(notebook_instance, dict(paths, name="nb-1", state="updated", volume_size_in_gb=8))[1]
-    assert not same["changed"] and status_of(same) == "Stopped"
-    dropped = run_module(notebook_instance, dict(paths, name="nb-1", state="updated", additional_code_repositories=[]))
+    same = run_module(notebook_instance, dict(paths, name="nb-1", volume_size_in_gb=8))[1]
+    assert not same["changed"] and status_of(same) == "Stopped" and same["updated_fields"] == []
+    dropped = run_module(notebook_instance, dict(paths, name="nb-1", additional_code_repositories=[]))
     assert "AdditionalCodeRepositories" not in dropped[1]["notebook_instance"]
+    assert dropped[1]["updated_fields"] == ["AdditionalCodeRepositories"]
+
+
+def test_an_update_in_check_mode_writes_nothing(run_module, paths):
+    serving(run_module, paths)
+    run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
+    before = open(paths["record_path"], encoding="utf-8").read()
+    result = run_module(notebook_instance, dict(paths, name="nb-1", volume_size_in_gb=9, _ansible_check_mode=True))[1]
+    assert result["changed"] and result["updated_fields"] == ["VolumeSizeInGB"] and status_of(result) == "Updating"
+    assert open(paths["record_path"], encoding="utf-8").read() == before
 
 
 @pytest.mark.parametrize(
@@ -252,40 +238,41 @@ def test_update_only_when_stopped(run_module, paths):
 def test_bad_updates_are_refused(run_module, paths, args, message):
     serving(run_module, paths, volume_size_in_gb=7)
     run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
-    run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))
     before = open(paths["record_path"], encoding="utf-8").read()
-    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", state="updated", **args))
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1", **args))
     assert failed and message in result["msg"]
     assert open(paths["record_path"], encoding="utf-8").read() == before
 
 
 def test_delete_only_when_stopped_or_failed(run_module, paths):
     serving(run_module, paths)
-    # The presign key the jupyter role made, and the secrets of earlier releases.
+    # The presign key the jupyter role made, and a file the delete does not own.
     os.makedirs(paths["secrets_dir"])
-    for secret in ("presign-key.pem", "signing-key", "cookie-secret"):
+    for secret in ("presign-key.pem", "other"):
         open(os.path.join(paths["secrets_dir"], secret), "wb").close()
     failed, result = run_module(notebook_instance, dict(paths, name="nb-1", state="absent"))
     assert failed and "is InService: state=absent is not allowed" in result["msg"]
     assert os.path.exists(paths["record_path"])
     run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
-    run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))
-    deleting = run_module(notebook_instance, dict(paths, name="nb-1", status="Deleting"))[1]
+    deleting = record_status(run_module, paths, "Deleting")
     assert status_of(deleting) == "Deleting"
+    description = os.path.join(os.path.dirname(paths["metadata_path"]), "notebook-instance.json")
+    assert os.path.exists(description)
     gone = run_module(notebook_instance, dict(paths, name="nb-1", state="absent", _ansible_diff=True))[1]
     assert gone["changed"] and gone["notebook_instance"] == {} and gone["diff"]["after"] == {}
-    assert not any(os.path.exists(p) for p in (paths["record_path"], paths["metadata_path"]))
-    assert not os.listdir(paths["secrets_dir"])
+    assert gone["status_before"] == "Deleting"
+    assert not any(os.path.exists(p) for p in (paths["record_path"], paths["metadata_path"], description))
+    assert os.listdir(paths["secrets_dir"]) == ["other"]
     again = run_module(notebook_instance, dict(paths, name="nb-1", state="absent"))[1]
-    assert not again["changed"]
+    assert not again["changed"] and again["status_before"] == ""
 
 
 def test_failed_instance_can_be_deleted_and_started(run_module, paths):
     run_module(notebook_instance, dict(paths, name="nb-1"))
-    run_module(notebook_instance, dict(paths, name="nb-1", status="Failed", failure_reason="OnStart timed out"))
+    record_status(run_module, paths, "Failed", failure_reason="OnStart timed out")
     started = run_module(notebook_instance, dict(paths, name="nb-1", state="started"))[1]
     assert status_of(started) == "InService" and "FailureReason" not in started["notebook_instance"]
-    run_module(notebook_instance, dict(paths, name="nb-1", status="Failed", failure_reason="again"))
+    record_status(run_module, paths, "Failed", failure_reason="again")
     gone = run_module(notebook_instance, dict(paths, name="nb-1", state="absent"))[1]
     assert gone["changed"] and not os.path.exists(paths["record_path"])
 
@@ -294,27 +281,54 @@ def test_failed_instance_can_be_deleted_and_started(run_module, paths):
     ("status", "args", "message"),
     [
         ("Pending", {"state": "stopped"}, "is Pending: state=stopped is not allowed"),
-        ("Pending", {"status": "Stopped"}, "is Pending and cannot become Stopped"),
-        ("InService", {"status": "Updating"}, "is InService and cannot become Updating"),
-        ("InService", {"state": "stopped", "status": "Stopped"}, "status 'Stopped' is recorded with state=present"),
+        ("InService", {"state": "started", "volume_size_in_gb": 9},
+         "notebook instance 'nb-1' has other VolumeSizeInGB: changing them is an update (state=present on the "
+         "Stopped instance), not state=started"),
+        ("InService", {"state": "stopped", "root_access": "Disabled"}, "has other RootAccess: changing them is an update"),
+        ("Failed", {"volume_size_in_gb": 9}, "is Failed: an update is not allowed then"),
     ],
 )
-def test_transitions_outside_sagemakers_rules_are_refused(run_module, paths, status, args, message):
+def test_transitions_outside_sagemakers_rules_are_refused(run_module, paths, host_units, status, args, message):
     run_module(notebook_instance, dict(paths, name="nb-1"))
     if status == "InService":
-        run_module(notebook_instance, dict(paths, name="nb-1", status="InService"))
+        record_status(run_module, paths, "InService")
+    if status == "Failed":
+        record_status(run_module, paths, "Failed", failure_reason="x")
     before = open(paths["record_path"], encoding="utf-8").read()
     failed, result = run_module(notebook_instance, dict(paths, name="nb-1", **args))
     assert failed and message in result["msg"]
     assert open(paths["record_path"], encoding="utf-8").read() == before
+    assert host_units["calls"] == []
 
 
 def test_stopped_instance_is_not_recreated(run_module, paths):
     serving(run_module, paths)
     run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
-    run_module(notebook_instance, dict(paths, name="nb-1", status="Stopped"))
+    before = open(paths["record_path"], encoding="utf-8").read()
     failed, result = run_module(notebook_instance, dict(paths, name="nb-1"))
-    assert failed and "is Stopped: state=present is not allowed" in result["msg"] and "state=started" in result["msg"]
+    assert not failed and not result["changed"] and result["updated_fields"] == []
+    assert status_of(result) == "Stopped" and result["status_before"] == "Stopped"
+    assert open(paths["record_path"], encoding="utf-8").read() == before
+
+
+@pytest.mark.parametrize("status", ["Stopping", "Deleting"])
+def test_present_is_refused_while_an_operation_runs(run_module, paths, status):
+    serving(run_module, paths)
+    if status == "Stopping":
+        record_status(run_module, paths, "Stopping")
+    else:
+        run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
+        record_status(run_module, paths, "Deleting")
+    failed, result = run_module(notebook_instance, dict(paths, name="nb-1"))
+    assert failed and result["msg"].startswith("notebook instance 'nb-1' is %s: state=present is not allowed then" % status)
+
+
+def test_a_new_url_is_recorded_without_an_update(run_module, paths):
+    serving(run_module, paths, url="h:1")
+    run_module(notebook_instance, dict(paths, name="nb-1", state="stopped"))
+    result = run_module(notebook_instance, dict(paths, name="nb-1", url="h:2"))[1]
+    assert result["changed"] and result["updated_fields"] == [] and status_of(result) == "Stopped"
+    assert result["notebook_instance"]["Url"] == "h:2"
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,10 @@ def test_describe_by_sagemakers_parameter_name(run_module, paths):
 
 def test_describe_unknown(run_module, paths):
     failed, result = run_module(info, {"name": "nb-1", "record_path": paths["record_path"]})
-    assert failed and "'nb-1': no such instance on this host (it holds none)" in result["msg"]
+    assert failed and result["msg"].startswith("this host holds no notebook instance: create one first")
+    run_module(notebook_instance, dict(paths, name="nb-2"))
+    failed, result = run_module(info, {"name": "nb-1", "record_path": paths["record_path"]})
+    assert failed and result["msg"] == "name 'nb-1': this host holds notebook instance 'nb-2', not this one: name it, or leave the name out"
 
 
 def test_describe_bad_name(run_module, paths):

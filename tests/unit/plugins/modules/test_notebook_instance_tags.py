@@ -94,13 +94,35 @@ def test_a_missing_instance_fails(run_module, paths):
     failed, result = run_module(notebook_instance_tags, dict(name="nb-1", tags={"a": "b"},
                                                              record_path=paths["record_path"],
                                                              metadata_path=paths["metadata_path"]))
-    assert failed and result["msg"] == "notebook instance 'nb-1' does not exist on this host"
+    assert failed and result["msg"] == (
+        "this host holds no notebook instance: create one first: ansible-playbook -i INVENTORY "
+        "sagebox.notebook.create_notebook_instance -e notebook_instance_name=NAME")
     assert not os.path.exists(paths["record_path"])
 
 
 def test_another_instance_fails(run_module, instance):
     failed, result = run_module(notebook_instance_tags, dict(instance, name="nb-2", tags={"a": "b"}))
-    assert failed and result["msg"] == "notebook instance 'nb-2' does not exist on this host (it holds 'nb-1')"
+    assert failed and result["msg"] == "name 'nb-2': this host holds notebook instance 'nb-1', not this one: name it, or leave the name out"
+
+
+def test_without_a_name_the_hosts_instance(run_module, instance):
+    failed, result = run_module(notebook_instance_tags, dict(instance, tags={"cost": "4711"}))
+    assert not failed and result["changed"] and result["notebook_instance_name"] == "nb-1"
+    assert record(instance)["Tags"] == [{"Key": "team", "Value": "ml"}, {"Key": "cost", "Value": "4711"}]
+    failed, result = run_module(notebook_instance_tags, dict(instance, state="absent", keys=["team"]))
+    assert not failed and result["changed"] and result["tags"] == [{"Key": "cost", "Value": "4711"}]
+
+
+def test_without_a_name_on_an_empty_host_says_what_to_do(run_module, paths):
+    failed, result = run_module(notebook_instance_tags, dict(tags={"a": "b"}, record_path=paths["record_path"],
+                                                             metadata_path=paths["metadata_path"]))
+    assert failed and result["msg"].startswith("this host holds no notebook instance: create one first")
+    assert not os.path.exists(paths["record_path"])
+
+
+def test_a_bad_name_is_refused(run_module, instance):
+    failed, result = run_module(notebook_instance_tags, dict(instance, name="nb_1", tags={"a": "b"}))
+    assert failed and "name 'nb_1' must match" in result["msg"]
 
 
 def test_a_create_run_again_keeps_the_tags_changed_since(run_module, paths, instance):

@@ -1,21 +1,21 @@
 from __future__ import annotations
 
 import os
-import time
 import urllib.parse
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from ansible_collections.sagebox.notebook.plugins.module_utils import presigned_token as pt
-from ansible_collections.sagebox.notebook.plugins.modules import notebook_instance, presigned_notebook_instance_url as presign
+from ansible_collections.sagebox.notebook.plugins.modules import notebook_instance, notebook_instance_status
+from ansible_collections.sagebox.notebook.plugins.modules import presigned_notebook_instance_url as presign
 
 
 @pytest.fixture
 def instance(run_module, paths):
     run_module(notebook_instance, dict(paths, name="nb-1", url="nb.example:8443"))
-    run_module(notebook_instance, dict(paths, name="nb-1", url="nb.example:8443", status="InService"))
+    run_module(notebook_instance_status, dict(name="nb-1", status="InService", record_path=paths["record_path"],
+                                              metadata_path=paths["metadata_path"]))
     # The jupyter role's presign key.
     key = ed25519.Ed25519PrivateKey.generate()
     os.makedirs(paths["secrets_dir"])
@@ -35,22 +35,22 @@ def _token(url):
     return parsed.netloc, urllib.parse.parse_qs(parsed.query)["authToken"][0]
 
 
-def test_url_opens_the_instance_for_five_minutes(run_module, paths, instance):
+def test_url_opens_the_instance_for_five_minutes(run_module, paths, instance, jupyter_check):
     failed, result = run_module(presign, _args(paths, notebook_instance_name="nb-1"))
     assert not failed and not result["changed"]
     netloc, token = _token(result["authorized_url"])
     assert netloc == "nb.example:8443"
-    claims = pt.decode(token, instance, "nb-1", int(time.time()))
-    assert claims["sess"] == 43200 and claims["exp"] - claims["iat"] == 300
+    claims = jupyter_check(token, instance, "nb-1")
+    assert claims["sess"] == 43200 and claims["exp"] - claims["iat"] == 300 and claims["nbf"] == claims["iat"]
     assert "cidr" not in claims
 
 
-def test_session_length_and_sources_are_claimed(run_module, paths, instance):
+def test_session_length_and_sources_are_claimed(run_module, paths, instance, jupyter_check):
     result = run_module(
         presign,
         _args(paths, name="nb-1", session_expiration_duration_in_seconds=1800, source_cidrs=["10.1.2.3/8", "::1"]),
     )[1]
-    claims = pt.decode(_token(result["authorized_url"])[1], instance, "nb-1", int(time.time()))
+    claims = jupyter_check(_token(result["authorized_url"])[1], instance, "nb-1")
     assert claims["sess"] == 1800 and claims["cidr"] == ["10.0.0.0/8", "::1/128"]
 
 
@@ -65,7 +65,7 @@ def test_each_url_is_different(run_module, paths, instance):
         ({"name": "nb-1", "session_expiration_duration_in_seconds": 1799}, "1799 must be from 1800 to 43200"),
         ({"name": "nb-1", "session_expiration_duration_in_seconds": 43201}, "43201 must be from 1800 to 43200"),
         ({"name": "nb-1", "source_cidrs": ["10.0.0.300/8"]}, "source_cidrs entry '10.0.0.300/8'"),
-        ({"name": "nb-2"}, "notebook instance 'nb-2': no such instance on this host (it holds 'nb-1')"),
+        ({"name": "nb-2"}, "name 'nb-2': this host holds notebook instance 'nb-1', not this one: name it, or leave the name out"),
     ],
 )
 def test_bad_requests(run_module, paths, instance, args, message):
@@ -75,7 +75,19 @@ def test_bad_requests(run_module, paths, instance, args, message):
 
 def test_unknown_instance_on_empty_host(run_module, paths):
     failed, result = run_module(presign, _args(paths, name="nb-1"))
-    assert failed and "no such instance on this host (it holds none)" in result["msg"]
+    assert failed and result["msg"] == (
+        "this host holds no notebook instance: create one first: ansible-playbook -i INVENTORY "
+        "sagebox.notebook.create_notebook_instance -e notebook_instance_name=NAME")
+    failed, result = run_module(presign, _args(paths))
+    assert failed and result["msg"].startswith("this host holds no notebook instance: create one first")
+
+
+def test_without_a_name_the_hosts_instance(run_module, paths, instance, jupyter_check):
+    failed, result = run_module(presign, _args(paths))
+    assert not failed and not result["changed"] and result["notebook_instance_name"] == "nb-1"
+    netloc, token = _token(result["authorized_url"])
+    assert netloc == "nb.example:8443"
+    assert jupyter_check(token, instance, "nb-1")["sess"] == 43200
 
 
 def test_needs_the_instance_in_service(run_module, paths):

@@ -42,9 +42,9 @@ def fake(bin_dir: Path, name: str, log: Path, body: str = "") -> None:
 
 
 @pytest.fixture
-def host(tmp_path, jupyter):
+def host(tmp_path, jupyter, install_helper_library):
     shutil.copy(ROOT / "roles" / "notebook_instance" / "files" / "sagebox-notebook-instance-start", tmp_path / "helper")
-    shutil.copy(ROOT / "plugins" / "module_utils" / "notebook_instance.py", tmp_path / "sagebox_notebook_instance.py")
+    install_helper_library(tmp_path)
     bin_dir, log = tmp_path / "bin", tmp_path / "calls.log"
     bin_dir.mkdir()
     for name in ("mount", "systemctl", "on-start", "samples"):

@@ -15,13 +15,10 @@ ROOT = Path(__file__).resolve().parents[4]
 
 
 @pytest.fixture
-def host(tmp_path):
+def host(tmp_path, install_helper_library):
     shutil.copy(ROOT / "roles" / "notebook_instance" / "files" / "sagebox-notebook-instance-status", tmp_path / "helper")
-    code = (ROOT / "plugins" / "module_utils" / "notebook_instance.py").read_text()
+    install_helper_library(tmp_path)
     metadata = tmp_path / "ml" / "resource-metadata.json"
-    # The record code as installed, its metadata default pointed into the test's directory.
-    code = code.replace('METADATA_PATH = "/opt/ml/metadata/resource-metadata.json"', 'METADATA_PATH = %r' % str(metadata))
-    (tmp_path / "sagebox_notebook_instance.py").write_text(code)
     record = tmp_path / "record.json"
     record.write_text(json.dumps({"NotebookInstanceName": "nb", "NotebookInstanceStatus": "InService",
                                   "NotebookInstanceArn": "arn:sagebox:sagemaker:local:1:notebook-instance/nb",
@@ -30,8 +27,8 @@ def host(tmp_path):
 
 
 def helper(host, *args):
-    directory, record = host[0], host[1]
-    return subprocess.run([sys.executable, str(directory / "helper"), str(record), *args],
+    directory, record, metadata = host
+    return subprocess.run([sys.executable, str(directory / "helper"), str(record), str(metadata), *args],
                           capture_output=True, text=True, check=False)
 
 
