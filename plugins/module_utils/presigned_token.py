@@ -95,4 +95,3 @@ def encode(claims: dict, private_key: "ed25519.Ed25519PrivateKey") -> str:
     """Return the compact EdDSA JWT of `claims` signed with `private_key`."""
     signing_input = _b64encode(_json(HEADER)) + "." + _b64encode(_json(claims))
     return signing_input + "." + _b64encode(private_key.sign(signing_input.encode("ascii")))
-

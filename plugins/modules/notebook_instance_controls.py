@@ -159,10 +159,11 @@ def main() -> None:
         instance = record.planned_instance(params["record_path"], params["name"], module.check_mode)
     except RecordError as exc:
         module.fail_json(msg=str(exc))
-    result = {"changed": False, "notebook_instance": record.describe(instance), "build_needed": False,
+    build_needed = bool(params["build_marker"]) and os.path.exists(params["build_marker"])
+    result = {"changed": False, "notebook_instance": record.describe(instance), "build_needed": build_needed,
               "changed_files": [], "changed_units": []}
-    if params["build_marker"] and os.path.exists(params["build_marker"]):
-        module.exit_json(**dict(result, build_needed=True))
+    if build_needed:
+        module.exit_json(**result)
     hf.check_modes(module, params["files"], "0755", "files")
     done = hf.apply(module, params["files"] + library_files(params["library_dir"]), params["units"])
     result.update(changed=bool(done["changed_files"] or done["changed_units"]),

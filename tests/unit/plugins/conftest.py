@@ -31,7 +31,7 @@ def jupyter_check():
             options={"require": ["iss", "aud", "sub", "iat", "nbf", "exp", "jti", "sess"], "strict_aud": True},
         )
         for claim in ("iat", "nbf", "exp", "sess"):
-            assert type(claims[claim]) is int, "%s is not an integer" % claim
+            assert isinstance(claims[claim], int) and not isinstance(claims[claim], bool), "%s is not an integer" % claim
         assert claims["exp"] - claims["iat"] <= 300
         assert max(claims["iat"], claims["nbf"]) <= now < claims["exp"]
         assert 1800 <= claims["sess"] <= 43200
