@@ -23,6 +23,7 @@ description:
   - Not for secrets, as the content travels as a module argument.
 extends_documentation_fragment:
   - action_common_attributes
+  - sagebox.notebook.host_files
 attributes:
   check_mode:
     support: full
@@ -33,52 +34,10 @@ attributes:
   platform:
     platforms: posix
 options:
-  files:
-    description: The files.
-    type: list
-    elements: dict
-    required: true
-    suboptions:
-      path:
-        description: The file.
-        type: path
-        required: true
-      content:
-        description: Its whole content.
-        type: str
-        required: true
-      owner:
-        description: Its owner.
-        type: str
-        default: root
-      group:
-        description: Its group.
-        type: str
-        default: root
-      mode:
-        description: Its mode, in octal.
-        type: str
-        default: "0644"
   directory_mode:
     description: The mode of a parent directory this module makes.
     type: str
     default: "0755"
-  units:
-    description: systemd units to bring to a state once the files are written, in this order.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      name:
-        description: The unit, with its suffix (C(example.timer)).
-        type: str
-        required: true
-      enabled:
-        description: Whether it starts at boot; left as it is when not given.
-        type: bool
-      active:
-        description: Whether it runs now (started) or not (stopped); left as it is when not given.
-        type: bool
 author: sagebox.notebook maintainers (@sagebox)
 """
 

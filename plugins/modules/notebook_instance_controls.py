@@ -22,6 +22,7 @@ description:
 extends_documentation_fragment:
   - action_common_attributes
   - sagebox.notebook.host_layout
+  - sagebox.notebook.host_files
 attributes:
   check_mode:
     support: full
@@ -36,48 +37,6 @@ options:
     description: The instance, which must be the host's; the host's one instance when left out.
     type: str
     aliases: [notebook_instance_name]
-  files:
-    description: The files, as M(sagebox.notebook.host_files) takes them.
-    type: list
-    elements: dict
-    required: true
-    suboptions:
-      path:
-        description: The file.
-        type: path
-        required: true
-      content:
-        description: Its whole content.
-        type: str
-        required: true
-      owner:
-        description: Its owner.
-        type: str
-        default: root
-      group:
-        description: Its group.
-        type: str
-        default: root
-      mode:
-        description: Its mode, in octal.
-        type: str
-        default: "0644"
-  units:
-    description: systemd units to bring to a state once the files are written, in this order.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      name:
-        description: The unit, with its suffix (C(example.timer)).
-        type: str
-        required: true
-      enabled:
-        description: Whether it starts at boot; left as it is when not given.
-        type: bool
-      active:
-        description: Whether it runs now; left as it is when not given.
-        type: bool
   library_dir:
     description: Where the helpers find the collection's code (the directory of the helpers).
     type: path
