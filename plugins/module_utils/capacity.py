@@ -118,11 +118,11 @@ def shortfall(ledger: dict, spec: dict, instance_type: str) -> str:
         return "%s requested %d %s, %d of %d free on %s" % (instance_type, spec["gpus"], what, len(free_devices),
                                                             len(devices), free["host"])
     if memory > free["memory_mib_free"]:
-        return "%s requested %d MiB of memory, %d of %d free on %s" % (instance_type, memory, free["memory_mib_free"],
-                                                                      free["memory_mib"], free["host"])
+        return "%s requested %d MiB of memory, %d of %d free on %s" % (
+            instance_type, memory, free["memory_mib_free"], free["memory_mib"], free["host"])
     if spec["vcpus"] > free["cpus_free"] + 1e-9:
-        return "%s requested %g vCPUs, %g of %g free on %s" % (instance_type, spec["vcpus"], free["cpus_free"],
-                                                              free["cpus"], free["host"])
+        return "%s requested %g vCPUs, %g of %g free on %s" % (
+            instance_type, spec["vcpus"], free["cpus_free"], free["cpus"], free["host"])
     return ""
 
 
