@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 
 from ansible_collections.sagebox.notebook.plugins.module_utils import private_files
 from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RecordError
@@ -90,8 +91,8 @@ def used(ledger: dict) -> dict:
 def matching_devices(ledger: dict, kind: str, mig_profile: str) -> list:
     """The host's devices an instance type can take: whole GPUs of `kind` (any kind when empty), or MIG
     slices of `mig_profile`."""
-    return [d for d in ledger["host"]["devices"]
-            if d["mig_profile"] == mig_profile and (not kind or kind.lower() in d["kind"].lower())]
+    word = re.compile(r"\b%s\b" % re.escape(kind), re.IGNORECASE)
+    return [d for d in ledger["host"]["devices"] if d["mig_profile"] == mig_profile and (not kind or word.search(d["kind"]))]
 
 
 def summary(ledger: dict) -> dict:

@@ -86,7 +86,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sagebox.notebook.plugins.module_utils import host_files as hf
 from ansible_collections.sagebox.notebook.plugins.module_utils import host_layout, private_files, record, request_error, status
-from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RecordError
+from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RecordError, RequestError
 
 # The code the host's helpers import: the record, its status rules and how its files are written.
 LIBRARY = (record, status, private_files, request_error)
@@ -116,7 +116,9 @@ def main() -> None:
     params = module.params
     try:
         instance = record.planned_instance(params["record_path"], params["name"], module.check_mode)
-    except RecordError as exc:
+        # The controls bring an instance up: not one that is being stopped, updated or deleted.
+        status.check_action(instance["NotebookInstanceName"], "started", instance["NotebookInstanceStatus"])
+    except (RecordError, RequestError) as exc:
         module.fail_json(msg=str(exc))
     build_needed = bool(params["build_marker"]) and os.path.exists(params["build_marker"])
     result = {"changed": False, "notebook_instance": record.describe(instance), "build_needed": build_needed,

@@ -114,3 +114,12 @@ def test_a_damaged_ledger_says_so(tmp_path):
     path.write_text("{")
     with pytest.raises(capacity.RecordError, match="is damaged"):
         capacity.load(str(path))
+
+
+def test_a_gpu_kind_is_matched_as_a_whole_model(tmp_path):
+    path = str(tmp_path / "ledger.json")
+    capacity.prepare(path, {"name": "l40s", "cpus": 64, "memory_mib": 256 * 1024,
+                            "devices": [{"id": "GPU-0", "kind": "NVIDIA L40S"}]})
+    with pytest.raises(capacity.CapacityError, match=r"requested 1 GPU \(L4\), 0 of 0 free on l40s"):
+        capacity.reserve(path, "nb-1", "ml.g6.xlarge", it.resources("ml.g6.xlarge"))
+    assert capacity.reserve(path, "nb-2", "ml.g6e.xlarge", it.resources("ml.g6e.xlarge"))[0]["devices"] == ["GPU-0"]

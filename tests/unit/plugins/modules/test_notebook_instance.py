@@ -151,10 +151,9 @@ def test_end_state_without_a_name_on_an_empty_host_says_what_to_do(run_module, p
     assert host_units["calls"] == []
 
 
-@pytest.mark.parametrize("state", ["present", "absent"])
-def test_present_and_absent_without_a_name_on_an_empty_host_say_what_to_do(run_module, paths, state):
-    """Without a name, present and absent are the host's one instance too: on an empty host there is none."""
-    failed, result = run_module(notebook_instance, dict(paths, state=state))
+def test_present_without_a_name_on_an_empty_host_says_what_to_do(run_module, paths):
+    """Without a name, present is the host's one instance too: on an empty host there is none to update."""
+    failed, result = run_module(notebook_instance, dict(paths, state="present"))
     assert failed and result["msg"] == (
         "this host holds no notebook instance: create one first: ansible-playbook -i INVENTORY "
         "sagebox.notebook.create_notebook_instance -e notebook_instance_name=NAME")
@@ -355,3 +354,27 @@ def test_missing_lifecycle_config_is_refused(run_module, paths):
     failed, result = run_module(notebook_instance, dict(paths, name="nb-1", lifecycle_config_name="nope"))
     assert failed and "lifecycle_config_name 'nope': no such lifecycle configuration" in result["msg"]
     assert not os.path.exists(paths["record_path"])
+
+
+def test_absent_without_a_name_on_an_empty_host_is_done_already(run_module, paths):
+    """Delete is idempotent: with no instance on the host, there is nothing to delete."""
+    failed, result = run_module(notebook_instance, dict(paths, state="absent"))
+    assert not failed and not result["changed"] and result["notebook_instance_name"] == ""
+    assert not any(os.path.exists(p) for p in paths.values())
+
+
+def test_controls_refuse_an_instance_being_deleted(run_module, paths, tmp_path):
+    """The controls bring an instance up; one that is Deleting gets none written."""
+    from ansible_collections.sagebox.notebook.plugins.module_utils import record, status
+    from ansible_collections.sagebox.notebook.plugins.modules import notebook_instance_controls
+
+    run_module(notebook_instance, dict(paths, name="nb-1"))
+    saved = record.load_record(paths["record_path"])
+    record.save_record(status.with_status(saved, "Deleting", 0), paths["record_path"])
+    unit = tmp_path / "unit.service"
+    failed, result = run_module(notebook_instance_controls, {
+        "record_path": paths["record_path"], "library_dir": str(tmp_path / "helpers"),
+        "files": [{"path": str(unit), "content": "x"}]})
+    assert failed and "is Deleting: state=started is not allowed then" in result["msg"]
+    assert not unit.exists() and not (tmp_path / "helpers").exists()
+
