@@ -377,4 +377,3 @@ def test_controls_refuse_an_instance_being_deleted(run_module, paths, tmp_path):
         "files": [{"path": str(unit), "content": "x"}]})
     assert failed and "is Deleting: state=started is not allowed then" in result["msg"]
     assert not unit.exists() and not (tmp_path / "helpers").exists()
-
