@@ -73,8 +73,9 @@ def prepare(path: str, host: dict, check_mode: bool = False) -> bool:
         fcntl.flock(lock, fcntl.LOCK_EX)
         wanted = empty(host)
         if os.path.exists(path):
-            wanted["allocations"] = load(path)["allocations"]
-            if load(path) == wanted:
+            current = load(path)
+            wanted["allocations"] = current["allocations"]
+            if current == wanted:
                 return False
         if not check_mode:
             save(wanted, path)

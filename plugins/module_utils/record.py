@@ -120,7 +120,11 @@ def record_status(path: str, new_status: str, now: float, reason: str | None = N
 def find_instance(path: str, name: str | None = None) -> dict:
     """The host's notebook instance: the one recorded at `path`, which `name`, when given, must name.
     RecordError, saying what to do, when there is none or it is another."""
-    record = load_record(path)
+    return hosts_instance(load_record(path), name)
+
+
+def hosts_instance(record: dict | None, name: str | None = None) -> dict:
+    """find_instance for a record already read (None: there is none)."""
     if record is None:
         raise RecordError("this host holds no notebook instance: create one first: ansible-playbook -i INVENTORY "
                           "sagebox.notebook.create_notebook_instance -e notebook_instance_name=NAME")
@@ -133,6 +137,7 @@ def find_instance(path: str, name: str | None = None) -> dict:
 def planned_instance(path: str, name: str | None, check_mode: bool) -> dict:
     """The host's instance, as find_instance finds it; in check mode, with none recorded, the one a create
     earlier in the same run would have recorded (Pending), when `name` names it."""
-    if check_mode and name and load_record(path) is None:
+    record = load_record(path)
+    if check_mode and name and record is None:
         return {"NotebookInstanceName": name, "NotebookInstanceStatus": "Pending"}
-    return find_instance(path, name)
+    return hosts_instance(record, name)

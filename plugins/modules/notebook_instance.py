@@ -273,12 +273,13 @@ class NotebookInstance:
 
     def run(self) -> None:
         params, state = self.params, self.params["state"]
-        if state == "absent" and params["name"] is None and record.load_record(params["record_path"]) is None:
-            # Deleted already: nothing to do.
-            self.module.exit_json(changed=False, notebook_instance_name="", notebook_instance_arn="",
-                                  notebook_instance={}, updated_fields=[], status_before="")
         if state in END_STATES or params["name"] is None:
-            before = record.find_instance(params["record_path"], params["name"])
+            before = record.load_record(params["record_path"])
+            if state == "absent" and before is None:
+                # Deleted already: nothing to do.
+                self.module.exit_json(changed=False, notebook_instance_name="", notebook_instance_arn="",
+                                      notebook_instance={}, updated_fields=[], status_before="")
+            before = record.hosts_instance(before, params["name"])
             params["name"] = before["NotebookInstanceName"]
             self.check_request()
         else:

@@ -1,41 +1,38 @@
 from __future__ import annotations
 
-import base64
+import importlib.util
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
+AUTH_FILE = Path(__file__).resolve().parents[3] / "roles" / "jupyter" / "files" / "sagebox_jupyter_auth.py"
+
 
 @pytest.fixture
-def jupyter_check():
-    """Check a presigned URL token as Jupyter's identity provider does: PyJWT, then its own rules.
+def jupyter_check(tmp_path):
+    """Check a presigned URL token with Jupyter's own identity provider (roles/jupyter/files/sagebox_jupyter_auth.py,
+    PresignedUrlIdentityProvider.check_token): the verifier a user's browser meets, not the code that makes the
+    token. Returns the claims; raises its TokenRefused (the PyJWT error as its cause) on any broken rule. The client
+    address is 10.0.0.1."""
+    pytest.importorskip("jupyter_server")
+    pytest.importorskip("jwt")
+    from cryptography.hazmat.primitives import serialization
 
-    The same checks as roles/jupyter/files/sagebox_jupyter_auth.py (PresignedUrlIdentityProvider.check_token,
-    which tests/unit/roles/jupyter/ tests), written out here so that the module side's tokens are checked by
-    a verifier other than the code that makes them. Returns the claims; raises on any broken rule.
-    """
-    jwt = pytest.importorskip("jwt")
+    spec = importlib.util.spec_from_file_location("sagebox_jupyter_auth", AUTH_FILE)
+    auth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(auth)
 
     def check(token: str, public_key, instance_name: str, now: float | None = None) -> dict:
-        now = time.time() if now is None else now
-        for part in token.split("."):
-            raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-            assert base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii") == part, "not canonical base64url"
-        assert jwt.get_unverified_header(token) == {"alg": "EdDSA", "typ": "JWT"}
-        claims = jwt.decode(
-            token,
-            public_key,
-            algorithms=["EdDSA"],
-            audience="sagebox:" + instance_name,
-            issuer="sagebox.notebook",
-            options={"require": ["iss", "aud", "sub", "iat", "nbf", "exp", "jti", "sess"], "strict_aud": True},
-        )
-        for claim in ("iat", "nbf", "exp", "sess"):
-            assert isinstance(claims[claim], int) and not isinstance(claims[claim], bool), "%s is not an integer" % claim
-        assert claims["exp"] - claims["iat"] <= 300
-        assert max(claims["iat"], claims["nbf"]) <= now < claims["exp"]
-        assert 1800 <= claims["sess"] <= 43200
-        assert isinstance(claims.get("cidr", []), list)
-        return claims
+        if not isinstance(public_key, bytes):
+            public_key = public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        directory = Path(tempfile.mkdtemp(dir=tmp_path))
+        (directory / "presign-key.pub.pem").write_bytes(public_key)
+        provider = auth.PresignedUrlIdentityProvider(
+            instance_name=instance_name, public_key_file=str(directory / "presign-key.pub.pem"),
+            used_tokens_file=str(directory / "used.sqlite"))
+        provider.clock = lambda: time.time() if now is None else now
+        return provider.check_token(token, "10.0.0.1")
 
     return check
