@@ -147,6 +147,28 @@ def reserve(path: str, instance: str, instance_type: str, spec: dict, check_mode
         return allocation, True
 
 
+def hold(path: str, instance: str, allocation: dict, check_mode: bool = False) -> bool:
+    """Hold exactly `allocation` (cpus, memory_mib, devices) for `instance`, as its container was made with
+    (a start of a Stopped instance); whether it changed. CapacityError, with nothing changed, when the CPUs or
+    memory are not free or any of its devices is held by another instance."""
+    with locked(path) as ledger:
+        if ledger["allocations"].get(instance) == allocation:
+            return False
+        others = dict(ledger, allocations={k: v for k, v in ledger["allocations"].items() if k != instance})
+        free = summary(others)
+        taken = [d for d in allocation["devices"] if d not in free["devices_free"]]
+        if taken:
+            why = "its GPUs %s are held by other instances or gone from %s" % (", ".join(taken), free["host"])
+        else:
+            why = shortfall(others, {"vcpus": allocation["cpus"], "memory_gib": allocation["memory_mib"] / 1024,
+                                     "gpus": 0, "gpu_kind": "", "mig_profile": ""}, allocation["instance_type"])
+        if why:
+            raise CapacityError("Insufficient capacity: notebook instance %r cannot start: %s" % (instance, why))
+        if not check_mode:
+            ledger["allocations"][instance] = allocation
+        return True
+
+
 def release(path: str, instance: str, check_mode: bool = False) -> bool:
     """Give back what `instance` holds (stop, delete); whether it held anything."""
     with locked(path) as ledger:

@@ -123,3 +123,26 @@ def test_a_gpu_kind_is_matched_as_a_whole_model(tmp_path):
     with pytest.raises(capacity.CapacityError, match=r"requested 1 GPU \(L4\), 0 of 0 free on l40s"):
         capacity.reserve(path, "nb-1", "ml.g6.xlarge", it.resources("ml.g6.xlarge"))
     assert capacity.reserve(path, "nb-2", "ml.g6e.xlarge", it.resources("ml.g6e.xlarge"))[0]["devices"] == ["GPU-0"]
+
+
+def test_a_start_holds_exactly_what_its_container_was_made_with(ledger):
+    allocation, dummy = capacity.reserve(ledger, "nb-1", "ml.g5.xlarge", it.resources("ml.g5.xlarge"))
+    capacity.release(ledger, "nb-1")
+    assert capacity.hold(ledger, "nb-1", allocation) and not capacity.hold(ledger, "nb-1", allocation)
+    capacity.release(ledger, "nb-1")
+    capacity.reserve(ledger, "nb-2", "ml.g5.xlarge", it.resources("ml.g5.xlarge"))
+    before = open(ledger).read()
+    with pytest.raises(capacity.CapacityError) as raised:
+        capacity.hold(ledger, "nb-1", allocation)
+    assert str(raised.value) == ("Insufficient capacity: notebook instance 'nb-1' cannot start: its GPUs GPU-0 are "
+                                 "held by other instances or gone from gpu-01")
+    assert open(ledger).read() == before
+
+
+def test_a_start_without_the_memory_it_needs_is_refused_in_sagemakers_words(ledger):
+    allocation = {"instance_type": "ml.t3.medium", "cpus": 2, "memory_mib": 4096, "devices": []}
+    capacity.reserve(ledger, "big", "ml.p3.16xlarge", dict(it.resources("ml.m5.24xlarge"), memory_gib=510))
+    with pytest.raises(capacity.CapacityError) as raised:
+        capacity.hold(ledger, "nb-1", allocation)
+    assert str(raised.value) == ("Insufficient capacity: notebook instance 'nb-1' cannot start: ml.t3.medium requested "
+                                 "4096 MiB of memory, 2048 of 524288 free on gpu-01")

@@ -1,0 +1,62 @@
+# Copyright: sagebox.notebook contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A notebook instance's system container on an instance host: the podman command that makes it, and
+what podman says of it (stdlib only). docs/instance-hosts.md says why each option is there."""
+
+from __future__ import annotations
+
+import json
+
+# Each instance's user namespace: 65536 IDs from the host's range for podman (/etc/subuid `containers`).
+USERNS_SIZE = 65536
+LABEL = "io.sagebox.instance"
+# systemd as PID 1 with the instance's cgroup2 tree mounted first. On a cgroup v2 host that is the tree
+# podman gave read-only; on a hybrid (v1) host it is the controller-less v2 hierarchy, which the instance
+# host's OCI hook has delegated to the instance's root. Either way systemd runs in unified mode inside,
+# and the limits stay in the host's cgroups, which the instance cannot write.
+INIT = "mount -t cgroup2 cgroup2 /sys/fs/cgroup && exec /lib/systemd/systemd"
+
+
+def create_args(name: str, image: str, allocation: dict, network: str, address: str = "",
+                volumes: list | None = None, pids_limit: int = 4096) -> list:
+    """The arguments of `podman create` for instance `name` holding `allocation` (cpus, memory_mib, devices)."""
+    memory = "%dm" % allocation["memory_mib"]
+    argv = ["create", "--name", name, "--hostname", name,
+            "--annotation", "%s=%s" % (LABEL, name), "--label", "%s=%s" % (LABEL, name),
+            "--label", "%s.allocation=%s" % (LABEL, json.dumps(allocation, sort_keys=True, separators=(",", ":"))),
+            # Root inside is an unprivileged ID outside; its capabilities are the namespace's own.
+            "--userns", "auto:size=%d" % USERNS_SIZE, "--cgroupns", "private", "--cap-add", "SYS_ADMIN",
+            # What podman's systemd mode gives, without its v1 bind mount that a user namespace cannot use.
+            "--systemd", "false", "--tmpfs", "/run:exec,mode=755", "--tmpfs", "/run/lock",
+            "--stop-signal", "RTMIN+3", "--env", "container=podman",
+            # The instance type's compute, enforced by the host's cgroups: a CPU quota, memory with no swap.
+            "--cpus", "%g" % allocation["cpus"], "--memory", memory, "--memory-swap", memory,
+            "--pids-limit", str(pids_limit), "--network", network]
+    if address:
+        argv += ["--ip", address]
+    for volume in volumes or []:
+        argv += ["--volume", volume]
+    for device in allocation.get("devices", []):
+        argv += ["--device", device]
+    return argv + [image, "/bin/sh", "-c", INIT]
+
+
+def parse_inspect(text: str) -> dict:
+    """{name: {state, allocation, address}} from `podman inspect` of the host's instances' containers."""
+    found = {}
+    for container in json.loads(text or "[]"):
+        labels = container.get("Config", {}).get("Labels") or {}
+        name = labels.get(LABEL)
+        if not name:
+            continue
+        networks = container.get("NetworkSettings", {}).get("Networks") or {}
+        addresses = [n.get("IPAddress") for n in networks.values() if n.get("IPAddress")]
+        try:
+            allocation = json.loads(labels.get(LABEL + ".allocation") or "{}")
+        except ValueError:
+            allocation = {}
+        found[name] = {"state": container.get("State", {}).get("Status", ""),
+                       "running": bool(container.get("State", {}).get("Running")),
+                       "allocation": allocation, "address": addresses[0] if addresses else "",
+                       "image": container.get("ImageName", "")}
+    return found

@@ -1,0 +1,224 @@
+#!/usr/bin/python
+# Copyright: sagebox.notebook contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A notebook instance's system container on an instance host, holding its instance type's compute."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: notebook_instance_container
+short_description: Run a notebook instance as a system container on an instance host, with its type's compute
+version_added: 1.0.0
+description:
+  - Runs on an instance host prepared by the C(sagebox.notebook.instance_host) role. Makes, starts, stops or
+    removes the system container of one notebook instance, and takes or gives back its instance type's CPUs,
+    memory and GPUs in the host's capacity ledger, under the ledger's lock, so that two creates at the same
+    moment never get the same GPU.
+  - The container runs systemd as PID 1 in a user namespace of its own (root inside is an unprivileged ID on
+    the server), with a private cgroup namespace, and the instance type's limits enforced by the host's
+    cgroups: a CPU quota, memory with no swap, and only the device nodes of its GPUs or MIG slices (CDI).
+  - A create or a start that does not fit changes nothing and fails with SageMaker's error,
+    C(ResourceLimitExceeded) for a create and C(Insufficient capacity) for a start; a stop and a removal give
+    the compute back. docs/instance-hosts.md has the model.
+extends_documentation_fragment:
+  - action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Checks the request against the ledger and says what would change; runs no podman command that
+      changes anything.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+options:
+  name:
+    description: The notebook instance, which names its container.
+    type: str
+    required: true
+    aliases: [notebook_instance_name]
+  state:
+    description:
+      - V(started) makes the container when there is none, taking the type's compute, and starts it.
+      - V(stopped) stops it and gives its compute back; the container, with its root file system, stays.
+      - V(absent) removes the container (after a stop) and gives its compute back.
+    type: str
+    choices: [started, stopped, absent]
+    default: started
+  instance_type:
+    description: The SageMaker instance type (or one of O(instance_types)), required to make a container.
+    type: str
+  instance_types:
+    description: The host's own instance types, for example a MIG slice (docs/instance-types.md).
+    type: dict
+    default: {}
+  image:
+    description: The platform image the container is made from, required to make a container.
+    type: str
+  network:
+    description: The podman network the instance has its address on (the host's SubnetId).
+    type: str
+    default: sagebox
+  address:
+    description: The instance's address on O(network); podman picks a free one when empty.
+    type: str
+    default: ""
+  volumes:
+    description: Bind mounts, C(HOST:CONTAINER[:OPTIONS]), for example the instance's ML storage volume.
+    type: list
+    elements: str
+    default: []
+  ledger_path:
+    description: The host's capacity ledger.
+    type: path
+    default: /var/lib/sagebox/capacity.json
+  containers_conf:
+    description: The podman configuration the instance host role wrote (C(CONTAINERS_CONF)).
+    type: path
+    default: /etc/sagebox/containers.conf
+  stop_timeout:
+    description: Seconds systemd inside has to shut down on a stop before it is killed.
+    type: int
+    default: 30
+author: sagebox.notebook maintainers (@sagebox)
+"""
+
+EXAMPLES = r"""
+- name: Run alice's instance as an ml.g5.xlarge
+  sagebox.notebook.notebook_instance_container:
+    name: alice-gpu
+    instance_type: ml.g5.xlarge
+    image: localhost/sagebox/notebook-al2-v2:latest
+"""
+
+RETURN = r"""
+container:
+  description: The instance's container as the host holds it after the call.
+  returned: success
+  type: dict
+  contains:
+    state:
+      description: podman's state of the container (C(running), C(exited), C(absent)).
+      type: str
+    allocation:
+      description: What it holds (C(instance_type), C(cpus), C(memory_mib), C(devices)).
+      type: dict
+    address:
+      description: Its address on the host's network, while it runs.
+      type: str
+capacity:
+  description: The host's capacity, used and free, after the call.
+  returned: success
+  type: dict
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.sagebox.notebook.plugins.module_utils import capacity, instance_container, instance_types
+from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RequestError
+
+
+class PodmanError(Exception):
+    """A podman command failed; the message has podman's words."""
+
+
+class Podman:
+    """podman on this host, with the instance host's configuration."""
+
+    def __init__(self, module: AnsibleModule):
+        self.module = module
+        self.executable = module.get_bin_path("podman", required=True)
+        self.environ = {"CONTAINERS_CONF": module.params["containers_conf"]} \
+            if os.path.exists(module.params["containers_conf"]) else {}
+
+    def run(self, *args: str, check: bool = True) -> str:
+        rc, out, err = self.module.run_command([self.executable, *args], environ_update=self.environ)
+        if rc != 0 and check:
+            raise PodmanError("podman %s failed: %s" % (" ".join(args[:2]), (err or out).strip()))
+        return out
+
+    def find(self, name: str) -> dict:
+        """The instance's container as podman holds it, {} when there is none."""
+        ids = self.run("ps", "--all", "--quiet", "--filter", "label=%s=%s" % (instance_container.LABEL, name)).split()
+        return instance_container.parse_inspect(self.run("inspect", *ids)).get(name, {}) if ids else {}
+
+
+def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
+    params, name = module.params, module.params["name"]
+    if found.get("running"):
+        # Running, so it holds its compute; a ledger lost or rebuilt learns it again.
+        return capacity.hold(params["ledger_path"], name, found["allocation"], module.check_mode)
+    if found:
+        capacity.hold(params["ledger_path"], name, found["allocation"], module.check_mode)
+        if not module.check_mode:
+            try:
+                podman.run("start", name)
+            except PodmanError:
+                capacity.release(params["ledger_path"], name)
+                raise
+        return True
+    for option in ("instance_type", "image"):
+        if not params[option]:
+            raise RequestError("%s is required to create notebook instance %r's container" % (option, name))
+    spec = instance_types.resources(params["instance_type"], params["instance_types"])
+    allocation, dummy = capacity.reserve(params["ledger_path"], name, params["instance_type"], spec, module.check_mode)
+    if module.check_mode:
+        return True
+    try:
+        podman.run(*instance_container.create_args(name, params["image"], allocation, params["network"],
+                                                   params["address"], params["volumes"]))
+        podman.run("start", name)
+    except PodmanError:
+        podman.run("rm", "--force", name, check=False)
+        capacity.release(params["ledger_path"], name)
+        raise
+    return True
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec={
+            "name": {"type": "str", "required": True, "aliases": ["notebook_instance_name"]},
+            "state": {"type": "str", "choices": ["started", "stopped", "absent"], "default": "started"},
+            "instance_type": {"type": "str"},
+            "instance_types": {"type": "dict", "default": {}},
+            "image": {"type": "str"},
+            "network": {"type": "str", "default": "sagebox"},
+            "address": {"type": "str", "default": ""},
+            "volumes": {"type": "list", "elements": "str", "default": []},
+            "ledger_path": {"type": "path", "default": "/var/lib/sagebox/capacity.json"},
+            "containers_conf": {"type": "path", "default": "/etc/sagebox/containers.conf"},
+            "stop_timeout": {"type": "int", "default": 30},
+        },
+        supports_check_mode=True,
+    )
+    params, name = module.params, module.params["name"]
+    if not os.path.exists(params["ledger_path"]):
+        module.fail_json(msg="%s is not an instance host: no capacity ledger at %s (run the "
+                             "sagebox.notebook.instance_host role first)" % (name, params["ledger_path"]))
+    podman = Podman(module)
+    try:
+        found = podman.find(name)
+        if params["state"] == "started":
+            changed = start(module, podman, found)
+        else:
+            changed = bool(found.get("running"))
+            if changed and not module.check_mode:
+                podman.run("stop", "--time", str(params["stop_timeout"]), name)
+            if params["state"] == "absent" and found:
+                changed = True
+                if not module.check_mode:
+                    podman.run("rm", "--force", name)
+            changed = capacity.release(params["ledger_path"], name, module.check_mode) or changed
+        after = found if module.check_mode else podman.find(name)
+    except (RequestError, capacity.CapacityError, PodmanError) as exc:
+        module.fail_json(msg=str(exc))
+    container = {"state": after.get("state", "absent"), "allocation": after.get("allocation", {}),
+                 "address": after.get("address", "")}
+    module.exit_json(changed=changed, container=container,
+                     capacity=capacity.summary(capacity.load(params["ledger_path"])))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""The podman command of a notebook instance's system container (module_utils/instance_container.py)."""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.sagebox.notebook.plugins.module_utils import instance_container
+
+ALLOCATION = {"instance_type": "ml.g5.xlarge", "cpus": 4, "memory_mib": 16384, "devices": ["nvidia.com/gpu=0"]}
+
+
+def option(args: list, name: str) -> list:
+    return [args[i + 1] for i, arg in enumerate(args) if arg == name]
+
+
+def test_the_container_holds_its_types_compute_in_a_user_namespace_and_no_more():
+    args = instance_container.create_args("alice", "localhost/sagebox/notebook-al2-v2:abc", ALLOCATION, "sagebox",
+                                          "10.213.0.5", ["/srv/alice:/home/ec2-user/SageMaker"])
+    assert args[0] == "create"
+    assert option(args, "--cpus") == ["4"] and option(args, "--memory") == ["16384m"]
+    assert option(args, "--memory-swap") == ["16384m"], "no swap beyond the memory limit"
+    assert option(args, "--userns") == ["auto:size=65536"] and option(args, "--cgroupns") == ["private"]
+    assert "--privileged" not in args and option(args, "--cap-add") == ["SYS_ADMIN"]
+    assert option(args, "--device") == ["nvidia.com/gpu=0"]
+    assert option(args, "--ip") == ["10.213.0.5"] and option(args, "--network") == ["sagebox"]
+    assert option(args, "--volume") == ["/srv/alice:/home/ec2-user/SageMaker"]
+    assert args[-4:] == ["localhost/sagebox/notebook-al2-v2:abc", "/bin/sh", "-c", instance_container.INIT]
+    labels = dict(label.split("=", 1) for label in option(args, "--label"))
+    assert labels["io.sagebox.instance"] == "alice"
+    assert json.loads(labels["io.sagebox.instance.allocation"]) == ALLOCATION
+
+
+def test_without_an_address_podman_picks_one():
+    args = instance_container.create_args("bob", "image", dict(ALLOCATION, devices=[]), "sagebox")
+    assert "--ip" not in args and "--device" not in args
+
+
+def test_inspect_gives_each_instance_its_state_allocation_and_address():
+    inspected = [
+        {"Config": {"Labels": {"io.sagebox.instance": "alice",
+                               "io.sagebox.instance.allocation": json.dumps(ALLOCATION)}},
+         "State": {"Status": "running", "Running": True}, "ImageName": "image",
+         "NetworkSettings": {"Networks": {"sagebox": {"IPAddress": "10.213.0.5"}}}},
+        {"Config": {"Labels": {}}, "State": {"Status": "running", "Running": True}},
+        {"Config": {"Labels": {"io.sagebox.instance": "bob", "io.sagebox.instance.allocation": "not json"}},
+         "State": {"Status": "exited", "Running": False}, "NetworkSettings": {"Networks": {}}},
+    ]
+    found = instance_container.parse_inspect(json.dumps(inspected))
+    assert sorted(found) == ["alice", "bob"]
+    assert found["alice"] == {"state": "running", "running": True, "allocation": ALLOCATION, "address": "10.213.0.5",
+                              "image": "image"}
+    assert found["bob"]["allocation"] == {} and not found["bob"]["running"] and found["bob"]["address"] == ""
