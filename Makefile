@@ -81,7 +81,7 @@ demo: apt venv collection
 # of a 2-core build machine (docs/testing.md): the VM tier (QEMU without KVM, one emulated CPU), the
 # static checks and unit tests, then storage_volume and ca_trust; the kernels scenario (five kernels
 # and the sample notebooks on an empty wheelhouse: the most CPU, its test host has four times the
-# others' CPU share), then notebook_instance (on the wheelhouse kernels filled); the fault suite; jupyter, lifecycle, tmpfs_tmp
+XX
 # and any other, then the browser test (by then the kernels scenario has filled the wheelhouse it
 # reads). The VM lane runs at normal priority and the others at nice 19, so that the emulator gets
 # one CPU while the container lanes share the rest. A scenario added under molecule/ runs in the
@@ -89,7 +89,7 @@ demo: apt venv collection
 LANE0 := vm
 LANE0_AFTER := storage_volume ca_trust
 LANE1 := kernels notebook_instance
-LANE2 := faults
+LANE2 := faults instance_host
 LANE3 := $(filter-out $(LANE0) $(LANE0_AFTER) $(LANE1) $(LANE2),$(SCENARIOS))
 # The lanes build the test-host images themselves (tests/hosts/build-image.sh builds each once, the
 # others wait for it): the VM lane its image while the container lanes build theirs.

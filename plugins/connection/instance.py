@@ -4,13 +4,6 @@
 
 from __future__ import annotations
 
-import shlex
-import subprocess
-
-from ansible.errors import AnsibleConnectionFailure, AnsibleError
-from ansible.module_utils.common.text.converters import to_bytes, to_native
-from ansible.plugins.connection import ConnectionBase
-
 DOCUMENTATION = r"""
 name: instance
 short_description: Reach a notebook instance of an instance host through its server
@@ -20,7 +13,7 @@ description:
   - The controller reaches the server with O(server_command), SSH by default, so an instance is an inventory
     host like any other, and the modules, roles and playbooks of the collection work on it as on a VM.
   - Modules are pipelined (one command per task, the module on its standard input); files travel the same way.
-author: sagebox.notebook contributors
+author: sagebox.notebook maintainers (@sagebox)
 version_added: 1.0.0
 options:
   remote_addr:
@@ -71,6 +64,13 @@ EXAMPLES = r"""
 #       ansible_connection: sagebox.notebook.instance
 #       sagebox_instance_server_command: [ssh, -o, BatchMode=yes, root@gpu1.example.com]
 """
+
+import shlex
+import subprocess
+
+from ansible.errors import AnsibleConnectionFailure, AnsibleError
+from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible.plugins.connection import ConnectionBase
 
 
 def server_argv(server_command: list, shell: bool | None, argv: list) -> list:

@@ -68,6 +68,8 @@ def locked(path: str):
 def prepare(path: str, host: dict, check_mode: bool = False) -> bool:
     """The ledger of `host` at `path`: made when there is none, its host's capacity brought up to date
     otherwise (the allocations kept). Whether it changed."""
+    if check_mode and not os.path.exists(path):
+        return True
     os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     with open(path + ".lock", "a", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -16,7 +16,7 @@ description:
     moment never get the same GPU.
   - The container runs systemd as PID 1 in a user namespace of its own (root inside is an unprivileged ID on
     the server), with a private cgroup namespace, and the instance type's limits enforced by the host's
-    cgroups: a CPU quota, memory with no swap, and only the device nodes of its GPUs or MIG slices (CDI).
+    cgroups (a CPU quota, memory with no swap, and only the device nodes of its GPUs or MIG slices, by CDI).
   - A create or a start that does not fit changes nothing and fails with SageMaker's error,
     C(ResourceLimitExceeded) for a create and C(Insufficient capacity) for a start; a stop and a removal give
     the compute back. docs/instance-hosts.md has the model.
@@ -113,6 +113,7 @@ capacity:
 """
 
 import os
+import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sagebox.notebook.plugins.module_utils import capacity, instance_container, instance_types
@@ -137,6 +138,18 @@ class Podman:
         if rc != 0 and check:
             raise PodmanError("podman %s failed: %s" % (" ".join(args[:2]), (err or out).strip()))
         return out
+
+    def remove(self, name: str, attempts: int = 10) -> None:
+        """Remove a stopped container. Right after a stop, podman's cleanup may still hold the container's
+        /dev/shm mount ("device or resource busy"): asked again, it is gone."""
+        for attempt in range(attempts):
+            rc, out, err = self.module.run_command([self.executable, "rm", "--force", name],
+                                                   environ_update=self.environ)
+            if rc == 0:
+                return
+            if "resource busy" not in err or attempt == attempts - 1:
+                raise PodmanError("podman rm failed: %s" % (err or out).strip())
+            time.sleep(0.5)
 
     def find(self, name: str) -> dict:
         """The instance's container as podman holds it, {} when there is none."""
@@ -194,6 +207,10 @@ def main() -> None:
         supports_check_mode=True,
     )
     params, name = module.params, module.params["name"]
+    if module.check_mode and not (os.path.exists(params["ledger_path"]) and module.get_bin_path("podman")):
+        # A check run of a host's first set-up: the role has not made the host an instance host yet.
+        module.exit_json(changed=params["state"] == "started", container={}, capacity={},
+                         msg="the host is not an instance host yet: everything would be made")
     if not os.path.exists(params["ledger_path"]):
         module.fail_json(msg="%s is not an instance host: no capacity ledger at %s (run the "
                              "sagebox.notebook.instance_host role first)" % (name, params["ledger_path"]))
@@ -206,11 +223,12 @@ def main() -> None:
             changed = bool(found.get("running"))
             if changed and not module.check_mode:
                 podman.run("stop", "--time", str(params["stop_timeout"]), name)
+            # Stopped, it holds no compute, whatever happens to the container next.
+            changed = capacity.release(params["ledger_path"], name, module.check_mode) or changed
             if params["state"] == "absent" and found:
                 changed = True
                 if not module.check_mode:
-                    podman.run("rm", "--force", name)
-            changed = capacity.release(params["ledger_path"], name, module.check_mode) or changed
+                    podman.remove(name)
         after = found if module.check_mode else podman.find(name)
     except (RequestError, capacity.CapacityError, PodmanError) as exc:
         module.fail_json(msg=str(exc))

@@ -1,0 +1,124 @@
+"""Run as root inside a notebook instance of an instance host: each attempt to reach beyond the instance.
+Prints {"tried": [...], "succeeded": [...]} as JSON; the verify step asserts that none succeeded."""
+
+import ctypes
+import errno
+import glob
+import json
+import os
+import subprocess
+
+TRIED, SUCCEEDED = [], []
+LIBC = ctypes.CDLL(None, use_errno=True)
+
+
+def attempt(name, succeeded):
+    TRIED.append(name)
+    try:
+        if succeeded():
+            SUCCEEDED.append(name)
+    except OSError:
+        pass
+
+
+def run(*argv):
+    return subprocess.run(argv, capture_output=True, check=False).returncode == 0
+
+
+def sees_bobs_process():
+    for cmdline in glob.glob("/proc/[0-9]*/cmdline"):
+        try:
+            with open(cmdline, "rb") as handle:
+                if b"7777" in handle.read():
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def finds_bobs_file():
+    return any("bob-secret" in name for name in os.popen("find / -xdev -name 'bob-secret*' 2>/dev/null").read().split())
+
+
+def root_is_the_servers_root():
+    with open("/proc/self/uid_map", encoding="ascii") as table:
+        inside, outside, count = table.readline().split()
+    return outside == "0"
+
+
+def makes_a_block_device():
+    os.mknod("/root/sda", 0o600 | 0o060000, os.makedev(8, 0))
+    return True
+
+
+def opens_a_host_disk():
+    for dev in ("/dev/sda", "/dev/vda", "/dev/nvme0n1", "/dev/loop0", "/dev/mem", "/dev/kmsg"):
+        try:
+            os.close(os.open(dev, os.O_RDONLY))
+            return True
+        except OSError:
+            continue
+    return False
+
+
+def mounts_a_disk():
+    os.makedirs("/root/mnt", exist_ok=True)
+    return any(run("mount", "-t", fs, dev, "/root/mnt") for fs in ("ext4", "xfs")
+               for dev in ("/dev/sda", "/dev/vda", "/dev/loop0", "/dev/nvme0n1"))
+
+
+def loads_a_kernel_module():
+    # finit_module(-1, "", 0): EPERM without CAP_SYS_MODULE in the server's namespace, EBADF with it.
+    if LIBC.syscall(313, -1, b"", 0) == 0:
+        return True
+    return ctypes.get_errno() != errno.EPERM
+
+
+def raises_its_limit_through_a_v1_memory_mount():
+    # The kernel lets root in a cgroup namespace of its own mount the v1 memory hierarchy: it shows the
+    # instance's own cgroup, whose files stay the server's root's. Raising the limit there must fail.
+    os.makedirs("/root/memcg", exist_ok=True)
+    if not run("mount", "-t", "cgroup", "-o", "memory", "cgroup", "/root/memcg"):
+        return False
+    try:
+        with open("/root/memcg/memory.limit_in_bytes", "w", encoding="ascii") as limit:
+            limit.write("-1")
+        return True
+    except OSError:
+        try:
+            os.mkdir("/root/memcg/escape")
+            return True
+        except OSError:
+            return False
+    finally:
+        run("umount", "/root/memcg")
+
+
+def raises_its_memory_limit():
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path, "w", encoding="ascii") as limit:
+                limit.write("max" if path.endswith(".max") else "-1")
+            return True
+        except OSError:
+            continue
+    return False
+
+
+def changes_the_servers_clock():
+    return run("date", "-s", "2001-01-01")
+
+
+def reboots_the_server():
+    # reboot(2) with a bad magic number: EINVAL with CAP_SYS_BOOT in the server's namespace, EPERM without.
+    if LIBC.syscall(169, 0, 0, 0, 0) == 0:
+        return True
+    return ctypes.get_errno() != errno.EPERM
+
+
+for check in (sees_bobs_process, finds_bobs_file, root_is_the_servers_root, makes_a_block_device,
+              opens_a_host_disk, mounts_a_disk, loads_a_kernel_module, raises_its_limit_through_a_v1_memory_mount,
+              raises_its_memory_limit, changes_the_servers_clock, reboots_the_server):
+    attempt(check.__name__, check)
+
+print(json.dumps({"tried": TRIED, "succeeded": SUCCEEDED}))
