@@ -81,7 +81,7 @@ demo: apt venv collection
 # of a 2-core build machine (docs/testing.md): the VM tier (QEMU without KVM, one emulated CPU), the
 # static checks and unit tests, then storage_volume and ca_trust; the kernels scenario (five kernels
 # and the sample notebooks on an empty wheelhouse: the most CPU, its test host has four times the
-XX
+# others' CPU share), then notebook_instance (on the wheelhouse kernels filled); the fault suite, then instance_host (nested instances, about 1.5 minutes); jupyter, lifecycle, tmpfs_tmp
 # and any other, then the browser test (by then the kernels scenario has filled the wheelhouse it
 # reads). The VM lane runs at normal priority and the others at nice 19, so that the emulator gets
 # one CPU while the container lanes share the rest. A scenario added under molecule/ runs in the
