@@ -37,9 +37,10 @@ options:
       - name: sagebox_instance_server_command
   server_shell:
     description:
-      - Whether O(server_command) takes the command as one shell line (SSH does) rather than as arguments.
-      - Unset, it does when the first word of O(server_command) is C(ssh).
+      - Whether O(server_command) takes the command as one shell line (SSH, and wrappers around it, do) rather
+        than as arguments (C(podman exec), C(nsenter)). Every argument is quoted for the server's shell then.
     type: bool
+    default: true
     vars:
       - name: sagebox_instance_server_shell
   podman_executable:
@@ -65,6 +66,7 @@ EXAMPLES = r"""
 #       sagebox_instance_server_command: [ssh, -o, BatchMode=yes, root@gpu1.example.com]
 """
 
+import re
 import shlex
 import subprocess
 
@@ -72,12 +74,13 @@ from ansible.errors import AnsibleConnectionFailure, AnsibleError
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 from ansible.plugins.connection import ConnectionBase
 
+# A notebook instance's name, as SageMaker allows it; never an option of podman's.
+NAME_PATTERN = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
 
-def server_argv(server_command: list, shell: bool | None, argv: list) -> list:
+
+def server_argv(server_command: list, shell: bool, argv: list) -> list:
     """What the controller runs so that `argv` runs on the server."""
-    if shell is None:
-        shell = bool(server_command) and server_command[0].rsplit("/", 1)[-1] == "ssh"
-    if shell:
+    if shell and server_command:
         return [*server_command, shlex.join(argv)]
     return [*server_command, *argv]
 
@@ -94,12 +97,15 @@ class Connection(ConnectionBase):
 
     def _run(self, argv: list, in_data: bytes | None) -> tuple:
         """Run argv in the instance; (rc, stdout, stderr)."""
+        container = self.get_option("remote_addr")
+        if not re.fullmatch(NAME_PATTERN, container or ""):
+            raise AnsibleConnectionFailure(f"{container!r} is not a notebook instance name ({NAME_PATTERN})")
         podman = [self.get_option("podman_executable"), "exec", "-i"]
         user = self.get_option("remote_user")
         if user:
             podman += ["--user", user]
         command = server_argv(self.get_option("server_command") or [], self.get_option("server_shell"),
-                              [*podman, self.get_option("remote_addr"), *argv])
+                              [*podman, container, *argv])
         self._display.vvv(f"EXEC {shlex.join(command)}", host=self.get_option("remote_addr"))
         try:
             process = subprocess.run([to_bytes(arg, errors="surrogate_or_strict") for arg in command],

@@ -6,6 +6,9 @@ what podman says of it (stdlib only). docs/instance-hosts.md says why each optio
 from __future__ import annotations
 
 import json
+import re
+
+from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RequestError
 
 # Each instance's user namespace: 65536 IDs from the host's range for podman (/etc/subuid `containers`).
 USERNS_SIZE = 65536
@@ -17,9 +20,34 @@ LABEL = "io.sagebox.instance"
 INIT = "mount -t cgroup2 cgroup2 /sys/fs/cgroup && exec /lib/systemd/systemd"
 
 
+# Bind mount options an instance may have: none that maps or changes the owner of the server's files
+# (idmap, U) or shares mounts back (shared, rshared).
+VOLUME_OPTIONS = {"ro", "rw", "z", "Z", "nodev", "nosuid", "noexec", "rprivate", "private"}
+
+
+def check_placement(network: str, volumes: list) -> None:
+    """RequestError naming the value and the rule for a network that is not a named network (host, none,
+    container:NAME and ns:PATH would share or skip one) or a volume that is not HOST:CONTAINER[:OPTIONS] with
+    absolute paths and the options above."""
+    problems = []
+    if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*", network or "") or network in ("host", "none", "private", "bridge"):
+        problems.append("network %r must be the name of a podman network (not host, none, private or bridge)" % network)
+    for volume in volumes:
+        parts = volume.split(":")
+        if len(parts) not in (2, 3) or not all(p.startswith("/") for p in parts[:2]) or ".." in volume.split("/"):
+            problems.append("volume %r must be /HOST/PATH:/CONTAINER/PATH[:OPTIONS] with absolute paths" % volume)
+        elif len(parts) == 3 and not set(parts[2].split(",")) <= VOLUME_OPTIONS:
+            problems.append("volume %r: options may only be %s" % (volume, ", ".join(sorted(VOLUME_OPTIONS))))
+    if problems:
+        raise RequestError("; ".join(problems))
+
+
 def create_args(name: str, image: str, allocation: dict, network: str, address: str = "",
                 volumes: list | None = None, pids_limit: int = 4096) -> list:
     """The arguments of `podman create` for instance `name` holding `allocation` (cpus, memory_mib, devices)."""
+    if allocation["memory_mib"] < 64:
+        raise RequestError("instance type %r: %d MiB of memory is below the 64 MiB a system container needs"
+                           % (allocation["instance_type"], allocation["memory_mib"]))
     memory = "%dm" % allocation["memory_mib"]
     argv = ["create", "--name", name, "--hostname", name,
             "--annotation", "%s=%s" % (LABEL, name), "--label", "%s=%s" % (LABEL, name),
@@ -55,7 +83,7 @@ def parse_inspect(text: str) -> dict:
             allocation = json.loads(labels.get(LABEL + ".allocation") or "{}")
         except ValueError:
             allocation = {}
-        found[name] = {"state": container.get("State", {}).get("Status", ""),
+        found[name] = {"id": container.get("Id", ""), "state": container.get("State", {}).get("Status", ""),
                        "running": bool(container.get("State", {}).get("Running")),
                        "allocation": allocation, "address": addresses[0] if addresses else "",
                        "image": container.get("ImageName", "")}

@@ -116,7 +116,7 @@ import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sagebox.notebook.plugins.module_utils import capacity, instance_container, instance_types
+from ansible_collections.sagebox.notebook.plugins.module_utils import capacity, instance_container, instance_types, request
 from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RequestError
 
 
@@ -136,7 +136,7 @@ class Podman:
     def run(self, *args: str, check: bool = True) -> str:
         rc, out, err = self.module.run_command([self.executable, *args], environ_update=self.environ)
         if rc != 0 and check:
-            raise PodmanError("podman %s failed: %s" % (" ".join(args[:2]), (err or out).strip()))
+            raise PodmanError("podman %s failed: %s" % (args[0], (err or out).strip()))
         return out
 
     def remove(self, name: str, attempts: int = 10) -> None:
@@ -159,6 +159,9 @@ class Podman:
 
 def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
     params, name = module.params, module.params["name"]
+    if found and not found["allocation"]:
+        raise PodmanError("container %s has no readable allocation label (io.sagebox.instance.allocation): it was not "
+                          "made by this module; remove it or give the instance another name" % name)
     if found.get("running"):
         # Running, so it holds its compute; a ledger lost or rebuilt learns it again.
         return capacity.hold(params["ledger_path"], name, found["allocation"], module.check_mode)
@@ -166,7 +169,7 @@ def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
         capacity.hold(params["ledger_path"], name, found["allocation"], module.check_mode)
         if not module.check_mode:
             try:
-                podman.run("start", name)
+                podman.run("start", found["id"])
             except PodmanError:
                 capacity.release(params["ledger_path"], name)
                 raise
@@ -178,12 +181,15 @@ def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
     allocation, dummy = capacity.reserve(params["ledger_path"], name, params["instance_type"], spec, module.check_mode)
     if module.check_mode:
         return True
+    container_id = ""
     try:
-        podman.run(*instance_container.create_args(name, params["image"], allocation, params["network"],
-                                                   params["address"], params["volumes"]))
-        podman.run("start", name)
+        container_id = podman.run(*instance_container.create_args(name, params["image"], allocation, params["network"],
+                                                                  params["address"], params["volumes"])).strip()
+        podman.run("start", container_id)
     except PodmanError:
-        podman.run("rm", "--force", name, check=False)
+        # Only the container this call made is removed; a create refused (a name in use) made none.
+        if container_id:
+            podman.run("rm", "--force", container_id, check=False)
         capacity.release(params["ledger_path"], name)
         raise
     return True
@@ -214,6 +220,11 @@ def main() -> None:
     if not os.path.exists(params["ledger_path"]):
         module.fail_json(msg="%s is not an instance host: no capacity ledger at %s (run the "
                              "sagebox.notebook.instance_host role first)" % (name, params["ledger_path"]))
+    try:
+        request.check_name(name, "name")
+        instance_container.check_placement(params["network"], params["volumes"])
+    except RequestError as exc:
+        module.fail_json(msg=str(exc))
     podman = Podman(module)
     try:
         found = podman.find(name)
@@ -222,13 +233,13 @@ def main() -> None:
         else:
             changed = bool(found.get("running"))
             if changed and not module.check_mode:
-                podman.run("stop", "--time", str(params["stop_timeout"]), name)
+                podman.run("stop", "--time", str(params["stop_timeout"]), found["id"])
             # Stopped, it holds no compute, whatever happens to the container next.
             changed = capacity.release(params["ledger_path"], name, module.check_mode) or changed
             if params["state"] == "absent" and found:
                 changed = True
                 if not module.check_mode:
-                    podman.remove(name)
+                    podman.remove(found["id"])
         after = found if module.check_mode else podman.find(name)
     except (RequestError, capacity.CapacityError, PodmanError) as exc:
         module.fail_json(msg=str(exc))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from ansible_collections.sagebox.notebook.plugins.module_utils import instance_container
+from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RequestError
 
 ALLOCATION = {"instance_type": "ml.g5.xlarge", "cpus": 4, "memory_mib": 16384, "devices": ["nvidia.com/gpu=0"]}
 
@@ -37,7 +41,7 @@ def test_without_an_address_podman_picks_one():
 
 def test_inspect_gives_each_instance_its_state_allocation_and_address():
     inspected = [
-        {"Config": {"Labels": {"io.sagebox.instance": "alice",
+        {"Id": "c0ffee", "Config": {"Labels": {"io.sagebox.instance": "alice",
                                "io.sagebox.instance.allocation": json.dumps(ALLOCATION)}},
          "State": {"Status": "running", "Running": True}, "ImageName": "image",
          "NetworkSettings": {"Networks": {"sagebox": {"IPAddress": "10.213.0.5"}}}},
@@ -47,6 +51,23 @@ def test_inspect_gives_each_instance_its_state_allocation_and_address():
     ]
     found = instance_container.parse_inspect(json.dumps(inspected))
     assert sorted(found) == ["alice", "bob"]
-    assert found["alice"] == {"state": "running", "running": True, "allocation": ALLOCATION, "address": "10.213.0.5",
+    assert found["alice"] == {"id": "c0ffee", "state": "running", "running": True, "allocation": ALLOCATION, "address": "10.213.0.5",
                               "image": "image"}
     assert found["bob"]["allocation"] == {} and not found["bob"]["running"] and found["bob"]["address"] == ""
+
+
+def test_a_network_or_volume_that_would_share_the_servers_is_refused_naming_it():
+    instance_container.check_placement("sagebox", ["/var/lib/sagebox/volumes/alice:/home/ec2-user/SageMaker:rw,nodev"])
+    for network in ("host", "container:bob", "ns:/proc/1/ns/net", "none", ""):
+        with pytest.raises(RequestError, match="network %r must be the name of a podman network" % network):
+            instance_container.check_placement(network, [])
+    for volume, rule in (("/etc:/x:idmap", "options may only be"), ("/srv:/x:U", "options may only be"),
+                         ("/srv:/x:rshared", "options may only be"), ("named:/x", "absolute paths"),
+                         ("/srv/../etc:/x", "absolute paths"), ("/srv", "absolute paths")):
+        with pytest.raises(RequestError, match=re.escape("volume %r" % volume) + ".*" + rule):
+            instance_container.check_placement("sagebox", [volume])
+
+
+def test_a_type_with_almost_no_memory_is_refused_not_left_unlimited():
+    with pytest.raises(RequestError, match="below the 64 MiB"):
+        instance_container.create_args("tiny", "image", dict(ALLOCATION, memory_mib=0), "sagebox")
