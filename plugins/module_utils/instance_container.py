@@ -42,8 +42,12 @@ def check_placement(network: str, volumes: list) -> None:
         raise RequestError("; ".join(problems))
 
 
+# Where the instance's ML storage volume is mounted, as on SageMaker.
+VOLUME_MOUNT = "/home/ec2-user/SageMaker"
+
+
 def create_args(name: str, image: str, allocation: dict, network: str, address: str = "",
-                volumes: list | None = None, pids_limit: int = 4096) -> list:
+                volumes: list | None = None, pids_limit: int = 4096, volume: str = "") -> list:
     """The arguments of `podman create` for instance `name` holding `allocation` (cpus, memory_mib, devices)."""
     if allocation["memory_mib"] < 64:
         raise RequestError("instance type %r: %d MiB of memory is below the 64 MiB a system container needs"
@@ -62,11 +66,29 @@ def create_args(name: str, image: str, allocation: dict, network: str, address: 
             "--pids-limit", str(pids_limit), "--network", network]
     if address:
         argv += ["--ip", address]
-    for volume in volumes or []:
-        argv += ["--volume", volume]
+    if volume:
+        argv += ["--volume", "%s:%s:rw,nodev,nosuid" % (volume, VOLUME_MOUNT)]
+    for extra in volumes or []:
+        argv += ["--volume", extra]
     for device in allocation.get("devices", []):
         argv += ["--device", device]
     return argv + [image, "/bin/sh", "-c", INIT]
+
+
+def root_mapping(container: dict) -> tuple:
+    """(uid, gid) on the server of the container's root, from `podman inspect`; (0, 0) without a user
+    namespace."""
+    mappings = container.get("HostConfig", {}).get("IDMappings") or {}
+    found = []
+    for key in ("UidMap", "GidMap"):
+        host_id = 0
+        for entry in mappings.get(key) or []:
+            fields = entry.split(":") if isinstance(entry, str) else \
+                [entry.get("container_id"), entry.get("host_id"), entry.get("size")]
+            if str(fields[0]) == "0":
+                host_id = int(fields[1])
+        found.append(host_id)
+    return tuple(found)
 
 
 def parse_inspect(text: str) -> dict:
@@ -83,7 +105,8 @@ def parse_inspect(text: str) -> dict:
             allocation = json.loads(labels.get(LABEL + ".allocation") or "{}")
         except ValueError:
             allocation = {}
-        found[name] = {"id": container.get("Id", ""), "state": container.get("State", {}).get("Status", ""),
+        found[name] = {"id": container.get("Id", ""), "root": root_mapping(container),
+                       "state": container.get("State", {}).get("Status", ""),
                        "running": bool(container.get("State", {}).get("Running")),
                        "allocation": allocation, "address": addresses[0] if addresses else "",
                        "image": container.get("ImageName", "")}

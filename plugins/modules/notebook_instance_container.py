@@ -63,8 +63,15 @@ options:
     description: The instance's address on O(network); podman picks a free one when empty.
     type: str
     default: ""
+  volume:
+    description:
+      - The instance's ML storage volume on the server (a folder or, as the C(sagebox.notebook.instance_host) role
+        makes it, the mount point of a file system of its VolumeSizeInGB), mounted at C(/home/ec2-user/SageMaker).
+      - When the container is made, the folder is given to the instance's root (its ID on the server), so that
+        the notebook_instance role inside can give it to the notebook user.
+    type: path
   volumes:
-    description: Bind mounts, C(HOST:CONTAINER[:OPTIONS]), for example the instance's ML storage volume.
+    description: Further bind mounts, C(HOST:CONTAINER[:OPTIONS]).
     type: list
     elements: str
     default: []
@@ -157,6 +164,13 @@ class Podman:
         return instance_container.parse_inspect(self.run("inspect", *ids)).get(name, {}) if ids else {}
 
 
+def give_volume(path: str, root: tuple) -> None:
+    """The volume's top folder to the instance's root, once (what the instance writes there stays its own)."""
+    status = os.stat(path)
+    if (status.st_uid, status.st_gid) == (0, 0) and root != (0, 0):
+        os.chown(path, *root)
+
+
 def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
     params, name = module.params, module.params["name"]
     if found and not found["allocation"]:
@@ -174,6 +188,8 @@ def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
                 capacity.release(params["ledger_path"], name)
                 raise
         return True
+    if params["volume"] and not os.path.isdir(params["volume"]):
+        raise RequestError("volume %s is not a folder on %s" % (params["volume"], os.uname().nodename))
     for option in ("instance_type", "image"):
         if not params[option]:
             raise RequestError("%s is required to create notebook instance %r's container" % (option, name))
@@ -183,10 +199,13 @@ def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
         return True
     container_id = ""
     try:
-        container_id = podman.run(*instance_container.create_args(name, params["image"], allocation, params["network"],
-                                                                  params["address"], params["volumes"])).strip()
+        container_id = podman.run(*instance_container.create_args(
+            name, params["image"], allocation, params["network"], params["address"], params["volumes"],
+            volume=params["volume"] or "")).strip()
+        if params["volume"]:
+            give_volume(params["volume"], podman.find(name).get("root", (0, 0)))
         podman.run("start", container_id)
-    except PodmanError:
+    except (PodmanError, OSError):
         # Only the container this call made is removed; a create refused (a name in use) made none.
         if container_id:
             podman.run("rm", "--force", container_id, check=False)
@@ -205,6 +224,7 @@ def main() -> None:
             "image": {"type": "str"},
             "network": {"type": "str", "default": "sagebox"},
             "address": {"type": "str", "default": ""},
+            "volume": {"type": "path"},
             "volumes": {"type": "list", "elements": "str", "default": []},
             "ledger_path": {"type": "path", "default": "/var/lib/sagebox/capacity.json"},
             "containers_conf": {"type": "path", "default": "/etc/sagebox/containers.conf"},
@@ -241,7 +261,7 @@ def main() -> None:
                 if not module.check_mode:
                     podman.remove(found["id"])
         after = found if module.check_mode else podman.find(name)
-    except (RequestError, capacity.CapacityError, PodmanError) as exc:
+    except (RequestError, capacity.CapacityError, PodmanError, OSError) as exc:
         module.fail_json(msg=str(exc))
     container = {"state": after.get("state", "absent"), "allocation": after.get("allocation", {}),
                  "address": after.get("address", "")}

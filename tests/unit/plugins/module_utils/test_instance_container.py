@@ -28,6 +28,8 @@ def test_the_container_holds_its_types_compute_in_a_user_namespace_and_no_more()
     assert option(args, "--device") == ["nvidia.com/gpu=0"]
     assert option(args, "--ip") == ["10.213.0.5"] and option(args, "--network") == ["sagebox"]
     assert option(args, "--volume") == ["/srv/alice:/home/ec2-user/SageMaker"]
+    with_volume = instance_container.create_args("alice", "image", ALLOCATION, "sagebox", volume="/v/alice")
+    assert option(with_volume, "--volume") == ["/v/alice:/home/ec2-user/SageMaker:rw,nodev,nosuid"]
     assert args[-4:] == ["localhost/sagebox/notebook-al2-v2:abc", "/bin/sh", "-c", instance_container.INIT]
     labels = dict(label.split("=", 1) for label in option(args, "--label"))
     assert labels["io.sagebox.instance"] == "alice"
@@ -41,7 +43,9 @@ def test_without_an_address_podman_picks_one():
 
 def test_inspect_gives_each_instance_its_state_allocation_and_address():
     inspected = [
-        {"Id": "c0ffee", "Config": {"Labels": {"io.sagebox.instance": "alice",
+        {"Id": "c0ffee", "HostConfig": {"IDMappings": {"UidMap": ["0:2147483647:65536"],
+                                                       "GidMap": ["0:2147483648:65536"]}},
+         "Config": {"Labels": {"io.sagebox.instance": "alice",
                                "io.sagebox.instance.allocation": json.dumps(ALLOCATION)}},
          "State": {"Status": "running", "Running": True}, "ImageName": "image",
          "NetworkSettings": {"Networks": {"sagebox": {"IPAddress": "10.213.0.5"}}}},
@@ -51,8 +55,9 @@ def test_inspect_gives_each_instance_its_state_allocation_and_address():
     ]
     found = instance_container.parse_inspect(json.dumps(inspected))
     assert sorted(found) == ["alice", "bob"]
-    assert found["alice"] == {"id": "c0ffee", "state": "running", "running": True, "allocation": ALLOCATION, "address": "10.213.0.5",
-                              "image": "image"}
+    assert found["alice"] == {"id": "c0ffee", "root": (2147483647, 2147483648), "state": "running", "running": True,
+                              "allocation": ALLOCATION, "address": "10.213.0.5", "image": "image"}
+    assert found["bob"]["root"] == (0, 0)
     assert found["bob"]["allocation"] == {} and not found["bob"]["running"] and found["bob"]["address"] == ""
 
 
