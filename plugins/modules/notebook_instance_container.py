@@ -146,6 +146,10 @@ class Podman:
             raise PodmanError("podman %s failed: %s" % (args[0], (err or out).strip()))
         return out
 
+    def run_rc(self, *args: str) -> int:
+        """A podman command's exit status, for questions such as `image exists`."""
+        return self.module.run_command([self.executable, *args], environ_update=self.environ)[0]
+
     def remove(self, name: str, attempts: int = 10) -> None:
         """Remove a stopped container. Right after a stop, podman's cleanup may still hold the container's
         /dev/shm mount ("device or resource busy"): asked again, it is gone."""
@@ -189,11 +193,16 @@ def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
                 raise
         return True
     if params["volume"] and not os.path.isdir(params["volume"]):
-        raise RequestError("volume %s is not a folder on %s" % (params["volume"], os.uname().nodename))
+        raise RequestError("volume %s is not a folder on %s" % (params["volume"],
+                                                              capacity.load(params["ledger_path"])["host"]["name"]))
     for option in ("instance_type", "image"):
         if not params[option]:
             raise RequestError("%s is required to create notebook instance %r's container" % (option, name))
     spec = instance_types.resources(params["instance_type"], params["instance_types"])
+    if podman.run_rc("image", "exists", params["image"]) != 0:
+        raise RequestError("platform image %s is not on %s: build it there with the playbook "
+                           "sagebox.notebook.build_platform_image (or load it), then create the instance"
+                           % (params["image"], capacity.load(params["ledger_path"])["host"]["name"]))
     allocation, dummy = capacity.reserve(params["ledger_path"], name, params["instance_type"], spec, module.check_mode)
     if module.check_mode:
         return True
