@@ -193,8 +193,8 @@ def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
                 raise
         return True
     if params["volume"] and not os.path.isdir(params["volume"]):
-        raise RequestError("volume %s is not a folder on %s" % (params["volume"],
-                                                              capacity.load(params["ledger_path"])["host"]["name"]))
+        host = capacity.load(params["ledger_path"])["host"]["name"]
+        raise RequestError("volume %s is not a folder on %s" % (params["volume"], host))
     for option in ("instance_type", "image"):
         if not params[option]:
             raise RequestError("%s is required to create notebook instance %r's container" % (option, name))
