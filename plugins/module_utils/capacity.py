@@ -116,8 +116,9 @@ def shortfall(ledger: dict, spec: dict, instance_type: str) -> str:
     memory = int(spec["memory_gib"] * 1024)
     devices = matching_devices(ledger, spec["gpu_kind"], spec["mig_profile"])
     free_devices = [d for d in devices if d["id"] in free["devices_free"]]
-    what = ("MIG slice %s" % spec["mig_profile"]) if spec["mig_profile"] else \
-        ("GPU%s" % (" (%s)" % spec["gpu_kind"] if spec["gpu_kind"] else ""))
+    plural = "s" if spec["gpus"] != 1 else ""
+    what = ("MIG slice%s %s" % (plural, spec["mig_profile"])) if spec["mig_profile"] else \
+        ("GPU%s%s" % (plural, " (%s)" % spec["gpu_kind"] if spec["gpu_kind"] else ""))
     if spec["gpus"] > len(free_devices):
         return "%s requested %d %s, %d of %d free on %s" % (instance_type, spec["gpus"], what, len(free_devices),
                                                             len(devices), free["host"])

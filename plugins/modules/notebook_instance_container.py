@@ -120,52 +120,11 @@ capacity:
 """
 
 import os
-import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.sagebox.notebook.plugins.module_utils import capacity, instance_container, instance_types, request
+from ansible_collections.sagebox.notebook.plugins.module_utils.podman import Podman, PodmanError
 from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RequestError
-
-
-class PodmanError(Exception):
-    """A podman command failed; the message has podman's words."""
-
-
-class Podman:
-    """podman on this host, with the instance host's configuration."""
-
-    def __init__(self, module: AnsibleModule):
-        self.module = module
-        self.executable = module.get_bin_path("podman", required=True)
-        self.environ = {"CONTAINERS_CONF": module.params["containers_conf"]} \
-            if os.path.exists(module.params["containers_conf"]) else {}
-
-    def run(self, *args: str, check: bool = True) -> str:
-        rc, out, err = self.module.run_command([self.executable, *args], environ_update=self.environ)
-        if rc != 0 and check:
-            raise PodmanError("podman %s failed: %s" % (args[0], (err or out).strip()))
-        return out
-
-    def run_rc(self, *args: str) -> int:
-        """A podman command's exit status, for questions such as `image exists`."""
-        return self.module.run_command([self.executable, *args], environ_update=self.environ)[0]
-
-    def remove(self, name: str, attempts: int = 10) -> None:
-        """Remove a stopped container. Right after a stop, podman's cleanup may still hold the container's
-        /dev/shm mount ("device or resource busy"): asked again, it is gone."""
-        for attempt in range(attempts):
-            rc, out, err = self.module.run_command([self.executable, "rm", "--force", name],
-                                                   environ_update=self.environ)
-            if rc == 0:
-                return
-            if "resource busy" not in err or attempt == attempts - 1:
-                raise PodmanError("podman rm failed: %s" % (err or out).strip())
-            time.sleep(0.5)
-
-    def find(self, name: str) -> dict:
-        """The instance's container as podman holds it, {} when there is none."""
-        ids = self.run("ps", "--all", "--quiet", "--filter", "label=%s=%s" % (instance_container.LABEL, name)).split()
-        return instance_container.parse_inspect(self.run("inspect", *ids)).get(name, {}) if ids else {}
 
 
 def give_volume(path: str, root: tuple) -> None:
@@ -254,7 +213,7 @@ def main() -> None:
         instance_container.check_placement(params["network"], params["volumes"])
     except RequestError as exc:
         module.fail_json(msg=str(exc))
-    podman = Podman(module)
+    podman = Podman(module, params["containers_conf"])
     try:
         found = podman.find(name)
         if params["state"] == "started":

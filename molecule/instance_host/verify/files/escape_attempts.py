@@ -105,6 +105,25 @@ def raises_its_memory_limit():
     return False
 
 
+def uses_a_gpu():
+    # Alice has no GPU. A GPU node opened, or refused only for want of a driver (ENXIO: the device cgroup
+    # let it through), is a GPU reached: the server's stand-in nodes, or one made with the driver's numbers.
+    paths = glob.glob("/dev/nvidia*") + glob.glob("/dev/nvidia-caps/*")
+    try:
+        os.mknod("/root/nvidia0", 0o600 | 0o020000, os.makedev(195, 0))
+        paths.append("/root/nvidia0")
+    except OSError:
+        pass
+    for path in paths:
+        try:
+            os.close(os.open(path, os.O_RDWR))
+            return True
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:
+                return True
+    return False
+
+
 def changes_the_servers_clock():
     return run("date", "-s", "2001-01-01")
 
@@ -118,7 +137,7 @@ def reboots_the_server():
 
 for check in (sees_bobs_process, finds_bobs_file, root_is_the_servers_root, makes_a_block_device,
               opens_a_host_disk, mounts_a_disk, loads_a_kernel_module, raises_its_limit_through_a_v1_memory_mount,
-              raises_its_memory_limit, changes_the_servers_clock, reboots_the_server):
+              raises_its_memory_limit, uses_a_gpu, changes_the_servers_clock, reboots_the_server):
     attempt(check.__name__, check)
 
 print(json.dumps({"tried": TRIED, "succeeded": SUCCEEDED}))

@@ -146,3 +146,11 @@ def test_a_start_without_the_memory_it_needs_is_refused_in_sagemakers_words(ledg
         capacity.hold(ledger, "nb-1", allocation)
     assert str(raised.value) == ("Insufficient capacity: notebook instance 'nb-1' cannot start: ml.t3.medium requested "
                                  "4096 MiB of memory, 2048 of 524288 free on gpu-01")
+
+
+def test_a_request_for_several_gpus_names_them_in_the_plural(tmp_path):
+    path = str(tmp_path / "ledger.json")
+    capacity.prepare(path, {"name": "g5", "cpus": 96, "memory_mib": 768 * 1024, "devices": GPUS[:3]})
+    capacity.reserve(path, "nb-1", "ml.g5.12xlarge", dict(it.resources("ml.g5.12xlarge"), gpus=2))
+    with pytest.raises(capacity.CapacityError, match=r"ml.g5.12xlarge requested 4 GPUs \(A10G\), 1 of 3 free on g5$"):
+        capacity.reserve(path, "nb-2", "ml.g5.12xlarge", it.resources("ml.g5.12xlarge"))

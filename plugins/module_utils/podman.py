@@ -1,0 +1,55 @@
+# Copyright: sagebox.notebook contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""podman on an instance host, with the instance host's settings (CONTAINERS_CONF), for the modules that act on
+or read the notebook instances' containers."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from ansible_collections.sagebox.notebook.plugins.module_utils import instance_container
+
+
+class PodmanError(Exception):
+    """A podman command failed; the message has podman's words."""
+
+
+class Podman:
+    """podman on this host, with the instance host's configuration."""
+
+    def __init__(self, module, containers_conf: str):
+        self.module = module
+        self.executable = module.get_bin_path("podman", required=True)
+        self.environ = {"CONTAINERS_CONF": containers_conf} if os.path.exists(containers_conf) else {}
+
+    def run(self, *args: str, check: bool = True) -> str:
+        rc, out, err = self.module.run_command([self.executable, *args], environ_update=self.environ)
+        if rc != 0 and check:
+            raise PodmanError("podman %s failed: %s" % (args[0], (err or out).strip()))
+        return out
+
+    def run_rc(self, *args: str) -> int:
+        """A podman command's exit status, for questions such as `image exists`."""
+        return self.module.run_command([self.executable, *args], environ_update=self.environ)[0]
+
+    def remove(self, name: str, attempts: int = 10) -> None:
+        """Remove a stopped container. Right after a stop, podman's cleanup may still hold the container's
+        /dev/shm mount ("device or resource busy"): asked again, it is gone."""
+        for attempt in range(attempts):
+            rc, out, err = self.module.run_command([self.executable, "rm", "--force", name],
+                                                   environ_update=self.environ)
+            if rc == 0:
+                return
+            if "resource busy" not in err or attempt == attempts - 1:
+                raise PodmanError("podman rm failed: %s" % (err or out).strip())
+            time.sleep(0.5)
+
+    def find(self, name: str) -> dict:
+        """The instance's container as podman holds it, {} when there is none."""
+        return self.instances("%s=%s" % (instance_container.LABEL, name)).get(name, {})
+
+    def instances(self, label: str = instance_container.LABEL) -> dict:
+        """{name: container} of the host's notebook instances (instance_container.parse_inspect)."""
+        ids = self.run("ps", "--all", "--quiet", "--filter", "label=" + label).split()
+        return instance_container.parse_inspect(self.run("inspect", *ids)) if ids else {}
