@@ -10,3 +10,5 @@ echo "=== one instance, VM tier over SSH: the same figures (BENCH_TIER=vm bench/
 BENCH_TIER=vm BENCH_RUNS=${BENCH_RUNS:-3} "$here/instance.sh"
 echo "=== a fleet: 1 host, 4 hosts, 4 hosts through the fleet's package cache (bench/fleet.sh)"
 "$here/fleet.sh"
+echo "=== an instance host: platform image build, create from scratch vs from the image, stop/start, idle memory (bench/instance_host.sh)"
+"$here/instance_host.sh"

@@ -1,4 +1,6 @@
 """Run as root inside a notebook instance of an instance host: each attempt to reach beyond the instance.
+Usage: escape_attempts.py BOB_ADDRESS SERVER_ADDRESS...: bob listens on 9998 besides Jupyter, the server
+on 9999 at each of its addresses (verify/isolation.yml starts both).
 Prints {"tried": [...], "succeeded": [...]} as JSON; the verify step asserts that none succeeded."""
 
 import ctypes
@@ -6,9 +8,15 @@ import errno
 import glob
 import json
 import os
+import socket
+import ssl
 import subprocess
+import sys
+import urllib.error
+import urllib.request
 
 TRIED, SUCCEEDED = [], []
+BOB, SERVER = sys.argv[1], sys.argv[2:]
 LIBC = ctypes.CDLL(None, use_errno=True)
 
 
@@ -124,6 +132,33 @@ def uses_a_gpu():
     return False
 
 
+def connects(address, port):
+    with socket.socket() as connection:
+        connection.settimeout(3)
+        return connection.connect_ex((address, port)) == 0
+
+
+def reaches_the_servers_services():
+    return any(connects(address, 9999) for address in SERVER)
+
+
+def reaches_bob_beyond_jupyter():
+    return connects(BOB, 9998)
+
+
+def opens_bobs_jupyter_without_a_url():
+    try:
+        urllib.request.urlopen("https://%s:8443/api/contents" % BOB, timeout=5,
+                               context=ssl._create_unverified_context())  # noqa: S323 (bob's certificate is its own)
+        return True
+    except urllib.error.HTTPError:
+        return False
+
+
+def reaches_a_metadata_service():
+    return connects("169.254.169.254", 80)
+
+
 def changes_the_servers_clock():
     return run("date", "-s", "2001-01-01")
 
@@ -137,7 +172,8 @@ def reboots_the_server():
 
 for check in (sees_bobs_process, finds_bobs_file, root_is_the_servers_root, makes_a_block_device,
               opens_a_host_disk, mounts_a_disk, loads_a_kernel_module, raises_its_limit_through_a_v1_memory_mount,
-              raises_its_memory_limit, uses_a_gpu, changes_the_servers_clock, reboots_the_server):
+              raises_its_memory_limit, uses_a_gpu, reaches_the_servers_services, reaches_bob_beyond_jupyter,
+              opens_bobs_jupyter_without_a_url, reaches_a_metadata_service, changes_the_servers_clock, reboots_the_server):
     attempt(check.__name__, check)
 
 print(json.dumps({"tried": TRIED, "succeeded": SUCCEEDED}))

@@ -1,0 +1,145 @@
+"""The instance host's modules (notebook_instance_container, instance_host_info) over a podman stand-in on
+PATH that keeps its containers in a JSON file and records its calls (the instance_host scenario runs the
+real podman)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from ansible_collections.sagebox.notebook.plugins.module_utils import capacity
+from ansible_collections.sagebox.notebook.plugins.modules import instance_host_info, notebook_instance_container
+
+FAKE_PODMAN = r'''#!/usr/bin/env python3
+import json, os, sys
+here = os.path.dirname(os.path.abspath(__file__))
+path = os.path.join(here, "containers.json")
+state = json.load(open(path)) if os.path.exists(path) else []
+args = sys.argv[1:]
+with open(os.path.join(here, "calls.txt"), "a") as calls:
+    calls.write(json.dumps(args) + "\n")
+def save():
+    json.dump(state, open(path, "w"))
+def label_value(argv, key):
+    for i, a in enumerate(argv):
+        if a == "--label" and argv[i + 1].startswith(key + "="):
+            return argv[i + 1].split("=", 1)[1]
+if args[:2] == ["image", "exists"]:
+    sys.exit(0 if args[2] == "localhost/sagebox/platform-notebook-al2-v2:current" else 1)
+if args[0] == "ps":
+    wanted = args[-1].split("=", 1)[1]
+    key, _, value = wanted.partition("=")
+    print("\n".join(c["Id"] for c in state if key in c["Config"]["Labels"]
+                    and (not value or c["Config"]["Labels"][key] == value)))
+elif args[0] == "inspect":
+    print(json.dumps([c for c in state if c["Id"] in args[1:]]))
+elif args[0] == "create":
+    name = args[args.index("--name") + 1]
+    cid = "id-%s" % name
+    state.append({"Id": cid, "ImageName": args[-4], "State": {"Status": "created", "Running": False},
+                  "Config": {"Labels": {"io.sagebox.instance": name,
+                                        "io.sagebox.instance.allocation": label_value(args, "io.sagebox.instance.allocation")}},
+                  "NetworkSettings": {"Networks": {}}})
+    save()
+    print(cid)
+elif args[0] in ("start", "stop"):
+    for c in state:
+        if c["Id"] == args[-1]:
+            running = args[0] == "start"
+            c["State"] = {"Status": "running" if running else "exited", "Running": running}
+            c["NetworkSettings"] = {"Networks": {"sagebox": {"IPAddress": "10.213.0.7" if running else ""}}}
+    save()
+elif args[0] == "rm":
+    state = [c for c in state if c["Id"] != args[-1]]
+    save()
+'''
+
+IMAGE = "localhost/sagebox/platform-notebook-al2-v2:current"
+GPUS = [{"id": "nvidia.com/gpu=GPU-%d" % i, "kind": "NVIDIA A10G"} for i in range(2)]
+
+
+@pytest.fixture
+def host(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "podman").write_text(FAKE_PODMAN)
+    (bin_dir / "podman").chmod(0o755)
+    monkeypatch.setenv("PATH", "%s:/usr/bin:/bin" % bin_dir)
+    ledger = str(tmp_path / "capacity.json")
+    capacity.prepare(ledger, {"name": "gpu1", "cpus": 16, "memory_mib": 40960, "devices": GPUS})
+    return {"bin": bin_dir, "ledger": ledger, "conf": str(tmp_path / "none.conf")}
+
+
+def container(run_module, host, **args):
+    return run_module(notebook_instance_container, dict(args, ledger_path=host["ledger"], containers_conf=host["conf"]))
+
+
+def calls(host) -> list:
+    return [json.loads(line) for line in (host["bin"] / "calls.txt").read_text().splitlines()]
+
+
+def test_a_create_takes_its_gpu_and_passes_it_to_podman_by_cdi_name(run_module, host):
+    failed, result = container(run_module, host, name="alice", instance_type="ml.g5.xlarge", image=IMAGE)
+    assert not failed and result["changed"], result
+    assert result["container"] == {"state": "running", "address": "10.213.0.7", "allocation": {
+        "instance_type": "ml.g5.xlarge", "cpus": 4.0, "memory_mib": 16384, "devices": ["nvidia.com/gpu=GPU-0"]}}
+    create = next(c for c in calls(host) if c[0] == "create")
+    assert create[create.index("--device") + 1] == "nvidia.com/gpu=GPU-0"
+    assert (create[create.index("--memory") + 1], create[create.index("--memory-swap") + 1]) == ("16384m", "16384m")
+    assert result["capacity"]["devices_free"] == ["nvidia.com/gpu=GPU-1"]
+    # Again: nothing to do.
+    failed, result = container(run_module, host, name="alice", instance_type="ml.g5.xlarge", image=IMAGE)
+    assert not failed and not result["changed"]
+
+
+def test_a_create_that_does_not_fit_changes_nothing(run_module, host):
+    container(run_module, host, name="alice", instance_type="ml.g5.xlarge", image=IMAGE)
+    container(run_module, host, name="bob", instance_type="ml.g5.xlarge", image=IMAGE)
+    before = capacity.load(host["ledger"])
+    failed, result = container(run_module, host, name="carol", instance_type="ml.g5.xlarge", image=IMAGE)
+    assert failed and result["msg"] == ("ResourceLimitExceeded: notebook instance 'carol' cannot be placed: ml.g5.xlarge "
+                                        "requested 1 GPU (A10G), 0 of 2 free on gpu1")
+    assert capacity.load(host["ledger"]) == before
+    assert not [c for c in calls(host) if c[0] == "create" and "carol" in c]
+
+
+def test_a_stop_gives_the_compute_back_and_a_removal_removes_the_container(run_module, host):
+    container(run_module, host, name="alice", instance_type="ml.g5.xlarge", image=IMAGE)
+    failed, result = container(run_module, host, name="alice", state="stopped")
+    assert not failed and result["changed"] and result["container"]["state"] == "exited"
+    assert result["capacity"]["instances"] == [] and len(result["capacity"]["devices_free"]) == 2
+    failed, result = container(run_module, host, name="alice", state="absent")
+    assert not failed and result["changed"] and result["container"]["state"] == "absent"
+    failed, result = container(run_module, host, name="alice", state="absent")
+    assert not failed and not result["changed"]
+
+
+def test_a_bad_name_or_network_is_refused_before_podman_runs(run_module, host):
+    failed, result = container(run_module, host, name="--all", state="absent", network="host")
+    assert failed and "--all" in result["msg"]
+    assert not (host["bin"] / "calls.txt").exists()
+
+
+def test_the_info_module_shows_where_each_instance_runs_and_what_it_holds(run_module, host):
+    container(run_module, host, name="alice", instance_type="ml.g5.xlarge", image=IMAGE)
+    container(run_module, host, name="bob", instance_type="ml.t3.medium", image=IMAGE)
+    container(run_module, host, name="bob", state="stopped")
+    failed, result = run_module(instance_host_info, {"ledger_path": host["ledger"], "containers_conf": host["conf"]})
+    assert not failed and not result["changed"] and result["instance_host"]
+    alice, bob = result["instances"]
+    assert alice == {"name": "alice", "host": "gpu1", "state": "running", "holds_compute": True, "address": "10.213.0.7",
+                     "instance_type": "ml.g5.xlarge", "cpus": 4.0, "memory_mib": 16384,
+                     "devices": ["nvidia.com/gpu=GPU-0"], "image": IMAGE}
+    assert (bob["name"], bob["state"], bob["holds_compute"], bob["address"]) == ("bob", "exited", False, "")
+    assert result["capacity"]["memory_mib_free"] == 40960 - 16384
+    assert result["ledger"]["host"]["devices"][0]["kind"] == "NVIDIA A10G"
+    failed, result = run_module(instance_host_info, {"name": "carol", "ledger_path": host["ledger"],
+                                                     "containers_conf": host["conf"]})
+    assert not failed and result["instances"] == []
+
+
+def test_the_info_module_on_a_host_that_is_not_an_instance_host(run_module, tmp_path):
+    failed, result = run_module(instance_host_info, {"ledger_path": str(tmp_path / "none.json")})
+    assert failed and "not an instance host" in result["msg"]
+    failed, result = run_module(instance_host_info, {"ledger_path": str(tmp_path / "none.json"), "_ansible_check_mode": True})
+    assert not failed and result["instance_host"] is False
