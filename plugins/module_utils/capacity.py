@@ -182,11 +182,21 @@ def release(path: str, instance: str, check_mode: bool = False) -> bool:
         return True
 
 
-def rebuild(path: str, running: dict) -> list:
+def rebuild(path: str, running) -> list:
     """After a crash or a reboot: the allocations become those of `running` ({instance: allocation}, what
-    actually runs). Returns the instances whose allocation changed."""
+    actually runs), or of what `running()` returns, called under the ledger's lock so that no create, start or
+    stop changes the ledger between the look at what runs and the rewrite. Returns the instances whose
+    allocation changed. CapacityError, with nothing changed, when two running instances hold the same device."""
     with locked(path) as ledger:
-        changed = sorted(set(ledger["allocations"]) ^ set(running)
-                         | {i for i in running if ledger["allocations"].get(i) != running[i]})
-        ledger["allocations"] = dict(running)
+        found = running() if callable(running) else running
+        holders = {}
+        for instance, allocation in sorted(found.items()):
+            for device in allocation.get("devices", []):
+                holders.setdefault(device, []).append(instance)
+        shared = ["%s held by %s" % (device, " and ".join(names)) for device, names in sorted(holders.items()) if len(names) > 1]
+        if shared:
+            raise CapacityError("the running instances share devices, which must never be: %s" % "; ".join(shared))
+        changed = sorted(set(ledger["allocations"]) ^ set(found)
+                         | {i for i in found if ledger["allocations"].get(i) != found[i]})
+        ledger["allocations"] = dict(found)
         return changed

@@ -63,7 +63,10 @@ def create_args(name: str, image: str, allocation: dict, network: str, address: 
             "--stop-signal", "RTMIN+3", "--env", "container=podman",
             # The instance type's compute, enforced by the host's cgroups: a CPU quota, memory with no swap.
             "--cpus", "%g" % allocation["cpus"], "--memory", memory, "--memory-swap", memory,
-            "--pids-limit", str(pids_limit), "--network", network]
+            "--pids-limit", str(pids_limit), "--network", network,
+            # IPv4 only: the server's firewall filters the instances' IPv4; no IPv6 address, link-local
+            # included, to go around it (the firewall also drops IPv6 on the instances' bridge).
+            "--sysctl", "net.ipv6.conf.all.disable_ipv6=1", "--sysctl", "net.ipv6.conf.default.disable_ipv6=1"]
     if address:
         argv += ["--ip", address]
     if volume:

@@ -5,7 +5,7 @@
 Of the hosts where the instance type fits (capacity.shortfall), a type with GPUs or a MIG slice goes to the
 host with the fewest free devices it could take (GPU servers fill one at a time, so that a type needing
 several GPUs on one host still finds a server with them free), and a type without GPUs to the host with the
-fewest free GPUs of any kind (GPU servers keep their CPUs and memory for GPU instances). Ties go to the host
+fewest GPUs of any kind, free or not (GPU servers keep their CPUs and memory for GPU instances). Ties go to the host
 with the most free memory (instances spread, and CPU time is shared by fewer of them), then by name.
 """
 
@@ -22,7 +22,8 @@ def rank(ledger: dict, spec: dict) -> tuple:
                    if d["id"] in free["devices_free"]]
         first = len(devices)
     else:
-        first = len(free["devices_free"])
+        # GPU servers last, whether their GPUs are free or not: their CPUs and memory are for GPU instances.
+        first = len(ledger["host"]["devices"])
     return (first, -free["memory_mib_free"], free["host"])
 
 

@@ -18,6 +18,7 @@ description:
     host of an instance, and to list the hosts.
 extends_documentation_fragment:
   - action_common_attributes
+  - sagebox.notebook.instance_host
 attributes:
   check_mode:
     support: full
@@ -31,14 +32,6 @@ options:
   name:
     description: Only this notebook instance (an empty list of instances when the host has no such instance).
     type: str
-  ledger_path:
-    description: The host's capacity ledger.
-    type: path
-    default: /var/lib/sagebox/capacity.json
-  containers_conf:
-    description: The podman configuration the instance host role wrote (C(CONTAINERS_CONF)).
-    type: path
-    default: /etc/sagebox/containers.conf
 author: sagebox.notebook maintainers (@sagebox)
 """
 

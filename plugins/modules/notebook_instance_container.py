@@ -22,6 +22,7 @@ description:
     the compute back. docs/instance-hosts.md has the model.
 extends_documentation_fragment:
   - action_common_attributes
+  - sagebox.notebook.instance_host
 attributes:
   check_mode:
     support: full
@@ -75,14 +76,6 @@ options:
     type: list
     elements: str
     default: []
-  ledger_path:
-    description: The host's capacity ledger.
-    type: path
-    default: /var/lib/sagebox/capacity.json
-  containers_conf:
-    description: The podman configuration the instance host role wrote (C(CONTAINERS_CONF)).
-    type: path
-    default: /etc/sagebox/containers.conf
   stop_timeout:
     description: Seconds systemd inside has to shut down on a stop before it is killed.
     type: int

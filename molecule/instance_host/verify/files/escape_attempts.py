@@ -156,7 +156,36 @@ def opens_bobs_jupyter_without_a_url():
 
 
 def reaches_a_metadata_service():
-    return connects("169.254.169.254", 80)
+    # The server answers at 169.254.169.254:9999 (verify/isolation.yml), as a cloud's metadata service would.
+    return connects("169.254.169.254", 9999)
+
+
+def reaches_bob_or_the_server_over_ipv6():
+    # IPv6 on again (the instance was made without it), then every neighbour that answers an echo to all
+    # nodes on the link, at bob's and the server's ports.
+    for name in glob.glob("/proc/sys/net/ipv6/conf/*/disable_ipv6"):
+        try:
+            with open(name, "w", encoding="ascii") as setting:
+                setting.write("0")
+        except OSError:
+            pass
+    scope = socket.if_nametoindex("eth0")
+    found = set()
+    with socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6) as icmp:
+        icmp.settimeout(2)
+        icmp.sendto(bytes([128, 0, 0, 0, 0, 1, 0, 1]), ("ff02::1", 0, 0, scope))
+        try:
+            while True:
+                found.add(icmp.recvfrom(1024)[1][0])
+        except OSError:
+            pass
+    for address in found:
+        for port in (9998, 9999, 8443, 22):
+            with socket.socket(socket.AF_INET6) as connection:
+                connection.settimeout(2)
+                if connection.connect_ex((address.split("%")[0], port, 0, scope)) == 0:
+                    return True
+    return False
 
 
 def changes_the_servers_clock():
@@ -173,7 +202,8 @@ def reboots_the_server():
 for check in (sees_bobs_process, finds_bobs_file, root_is_the_servers_root, makes_a_block_device,
               opens_a_host_disk, mounts_a_disk, loads_a_kernel_module, raises_its_limit_through_a_v1_memory_mount,
               raises_its_memory_limit, uses_a_gpu, reaches_the_servers_services, reaches_bob_beyond_jupyter,
-              opens_bobs_jupyter_without_a_url, reaches_a_metadata_service, changes_the_servers_clock, reboots_the_server):
+              opens_bobs_jupyter_without_a_url, reaches_a_metadata_service, reaches_bob_or_the_server_over_ipv6,
+              changes_the_servers_clock, reboots_the_server):
     attempt(check.__name__, check)
 
 print(json.dumps({"tried": TRIED, "succeeded": SUCCEEDED}))

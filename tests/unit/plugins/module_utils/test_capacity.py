@@ -154,3 +154,23 @@ def test_a_request_for_several_gpus_names_them_in_the_plural(tmp_path):
     capacity.reserve(path, "nb-1", "ml.g5.12xlarge", dict(it.resources("ml.g5.12xlarge"), gpus=2))
     with pytest.raises(capacity.CapacityError, match=r"ml.g5.12xlarge requested 4 GPUs \(A10G\), 1 of 3 free on g5$"):
         capacity.reserve(path, "nb-2", "ml.g5.12xlarge", it.resources("ml.g5.12xlarge"))
+
+
+def test_a_rebuild_reads_what_runs_under_the_lock_and_refuses_a_shared_device(ledger):
+    seen = []
+
+    def running():
+        # Under the lock: another change of the ledger would wait for it.
+        with open(ledger + ".lock", encoding="utf-8") as lock:
+            with pytest.raises(BlockingIOError):
+                import fcntl
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        seen.append(True)
+        return {"nb-1": {"instance_type": "ml.g5.xlarge", "cpus": 4, "memory_mib": 16384, "devices": ["GPU-0"]}}
+
+    assert capacity.rebuild(ledger, running) == ["nb-1"] and seen
+    shared = {name: {"instance_type": "ml.g5.xlarge", "cpus": 4, "memory_mib": 16384, "devices": ["GPU-1"]}
+              for name in ("nb-2", "nb-3")}
+    with pytest.raises(capacity.CapacityError, match="GPU-1 held by nb-2 and nb-3"):
+        capacity.rebuild(ledger, shared)
+    assert sorted(capacity.load(ledger)["allocations"]) == ["nb-1"]

@@ -27,6 +27,7 @@ def test_the_container_holds_its_types_compute_in_a_user_namespace_and_no_more()
     assert "--privileged" not in args and option(args, "--cap-add") == ["SYS_ADMIN"]
     assert option(args, "--device") == ["nvidia.com/gpu=0"]
     assert option(args, "--ip") == ["10.213.0.5"] and option(args, "--network") == ["sagebox"]
+    assert option(args, "--sysctl") == ["net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]
     assert option(args, "--volume") == ["/srv/alice:/home/ec2-user/SageMaker"]
     with_volume = instance_container.create_args("alice", "image", ALLOCATION, "sagebox", volume="/v/alice")
     assert option(with_volume, "--volume") == ["/v/alice:/home/ec2-user/SageMaker:rw,nodev,nosuid"]

@@ -34,6 +34,9 @@ def test_a_type_without_gpus_keeps_off_gpu_servers_then_takes_the_most_free_memo
     small = host("cpu1", 64, [])
     large = host("cpu2", 256, [])
     assert placement.choose([gpu, small, large], "nb", "ml.m5.xlarge", it.resources("ml.m5.xlarge")) == "cpu2"
+    # A GPU server whose GPUs are all held still comes after a CPU server with less free memory.
+    busy_gpu = host("gpu2", 1024, a10g("b", 1), {"z": held(["b-0"])})
+    assert placement.choose([busy_gpu, small], "nb", "ml.m5.xlarge", it.resources("ml.m5.xlarge")) == "cpu1"
     # Once the CPU servers are full, a GPU server with room takes it.
     full = host("cpu3", 16, [], {"y": held([], 16)})
     assert placement.choose([gpu, full], "nb", "ml.m5.xlarge", it.resources("ml.m5.xlarge")) == "gpu1"
