@@ -49,7 +49,18 @@ class Podman:
         """The instance's container as podman holds it, {} when there is none."""
         return self.instances("%s=%s" % (instance_container.LABEL, name)).get(name, {})
 
-    def instances(self, label: str = instance_container.LABEL) -> dict:
-        """{name: container} of the host's notebook instances (instance_container.parse_inspect)."""
-        ids = self.run("ps", "--all", "--quiet", "--filter", "label=" + label).split()
-        return instance_container.parse_inspect(self.run("inspect", *ids)) if ids else {}
+    def instances(self, label: str = instance_container.LABEL, attempts: int = 5) -> dict:
+        """{name: container} of the host's notebook instances (instance_container.parse_inspect). A container
+        removed between the listing and the inspection (a create at the same moment giving up its try) is
+        not an error: the host is read again."""
+        for attempt in range(attempts):
+            ids = self.run("ps", "--all", "--quiet", "--filter", "label=" + label).split()
+            if not ids:
+                return {}
+            rc, out, err = self.module.run_command([self.executable, "inspect", "--type", "container", *ids],
+                                                   environ_update=self.environ)
+            if rc == 0:
+                return instance_container.parse_inspect(out)
+            if "no such" not in err or attempt == attempts - 1:
+                raise PodmanError("podman inspect failed: %s" % (err or out).strip())
+        return {}

@@ -31,6 +31,10 @@ if args[0] == "ps":
     key, _, value = wanted.partition("=")
     print("\n".join(c["Id"] for c in state if key in c["Config"]["Labels"]
                     and (not value or c["Config"]["Labels"][key] == value)))
+elif args[0] == "inspect" and os.path.exists(os.path.join(here, "vanish-once")):
+    os.unlink(os.path.join(here, "vanish-once"))
+    sys.stderr.write('Error: inspecting object: no such object: "0123"\n')
+    sys.exit(125)
 elif args[0] == "inspect":
     print(json.dumps([c for c in state if c["Id"] in args[1:]]))
 elif args[0] == "create":
@@ -112,6 +116,13 @@ def test_a_stop_gives_the_compute_back_and_a_removal_removes_the_container(run_m
     assert not failed and result["changed"] and result["container"]["state"] == "absent"
     failed, result = container(run_module, host, name="alice", state="absent")
     assert not failed and not result["changed"]
+
+
+def test_a_container_gone_between_the_listing_and_the_inspection_is_read_again(run_module, host):
+    container(run_module, host, name="alice", instance_type="ml.t3.medium", image=IMAGE)
+    (host["bin"] / "vanish-once").write_text("")
+    failed, result = run_module(instance_host_info, {"ledger_path": host["ledger"], "containers_conf": host["conf"]})
+    assert not failed and [i["name"] for i in result["instances"]] == ["alice"], result
 
 
 def test_a_bad_name_or_network_is_refused_before_podman_runs(run_module, host):
