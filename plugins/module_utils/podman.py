@@ -5,7 +5,9 @@ or read the notebook instances' containers."""
 
 from __future__ import annotations
 
+import io
 import os
+import tarfile
 import time
 
 from ansible_collections.sagebox.notebook.plugins.module_utils import instance_container
@@ -44,6 +46,22 @@ class Podman:
             if "resource busy" not in err or attempt == attempts - 1:
                 raise PodmanError("podman rm failed: %s" % (err or out).strip())
             time.sleep(0.5)
+
+    def read_file(self, name: str, path: str, limit: int = 1 << 20) -> bytes | None:
+        """The content of the regular file `path` inside the container `name`, running or stopped (podman cp,
+        which resolves links inside the container's own root); None when there is none. The instance's root
+        may have made anything of the path: a directory, a link or a file over `limit` bytes is an error."""
+        rc, out, err = self.module.run_command([self.executable, "cp", "%s:%s" % (name, path), "-"],
+                                               environ_update=self.environ, encoding=None)
+        if rc != 0:
+            if b"no such file or directory" in err.lower():
+                return None
+            raise PodmanError("podman cp failed: %s" % err.decode("utf-8", "replace").strip())
+        with tarfile.open(fileobj=io.BytesIO(out)) as archive:
+            members = archive.getmembers()
+            if len(members) != 1 or not members[0].isfile() or members[0].size > limit:
+                raise PodmanError("%s in %s is not a regular file of at most %d bytes" % (path, name, limit))
+            return archive.extractfile(members[0]).read()
 
     def find(self, name: str) -> dict:
         """The instance's container as podman holds it, {} when there is none."""

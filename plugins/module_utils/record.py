@@ -25,11 +25,19 @@ def load_record(path: str) -> dict | None:
     Raises RecordError when the file is there but is not a record (damaged, truncated, edited).
     """
     try:
-        with open(path, encoding="utf-8") as handle:
-            record = json.load(handle)
+        with open(path, "rb") as handle:
+            return parse_record(handle.read(), path)
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise RecordError(_damaged(path, "it cannot be read: %s" % exc)) from exc
+
+
+def parse_record(content: bytes, path: str) -> dict:
+    """The instance record in `content`, read from `path` (named in errors). RecordError when it is not one."""
+    try:
+        record = json.loads(content.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise RecordError(_damaged(path, "it cannot be read: %s" % exc)) from exc
     except ValueError as exc:
         raise RecordError(_damaged(path, "it is not valid JSON: %s" % exc)) from exc

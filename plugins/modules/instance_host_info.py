@@ -19,6 +19,7 @@ description:
 extends_documentation_fragment:
   - action_common_attributes
   - sagebox.notebook.instance_host
+  - sagebox.notebook.host_layout
 attributes:
   check_mode:
     support: full
@@ -32,6 +33,12 @@ options:
   name:
     description: Only this notebook instance (an empty list of instances when the host has no such instance).
     type: str
+  describe:
+    description:
+      - With each instance, RV(instances[].notebook_instance), its DescribeNotebookInstance response read from the
+        record in its container, running or stopped, with where it runs and what it holds (C(InstanceHost)).
+    type: bool
+    default: false
 author: sagebox.notebook maintainers (@sagebox)
 """
 
@@ -92,20 +99,41 @@ instances:
     image:
       description: The platform image it was made from.
       type: str
+    notebook_instance:
+      description:
+        - With O(describe), the instance as DescribeNotebookInstance answers, read from its record ({} when its
+          container has none yet), and C(InstanceHost) (C(Name), C(State), C(Address), C(InstanceType), C(VCpus),
+          C(MemoryMiB), C(Devices)).
+      returned: with O(describe)
+      type: dict
 """
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sagebox.notebook.plugins.module_utils import capacity
+from ansible_collections.sagebox.notebook.plugins.module_utils import capacity, host_layout, record
 from ansible_collections.sagebox.notebook.plugins.module_utils.podman import Podman, PodmanError
 from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RecordError
+
+
+def described(podman: Podman, instance: dict, record_path: str) -> dict:
+    """The instance's DescribeNotebookInstance response from the record in its container, and InstanceHost."""
+    content = podman.read_file(instance["name"], record_path)
+    if content is None:
+        return {}
+    found = record.parse_record(content, "%s:%s" % (instance["name"], record_path))
+    return {**record.describe(found),
+            "InstanceHost": {"Name": instance["host"], "State": instance["state"], "Address": instance["address"],
+                             "InstanceType": instance["instance_type"], "VCpus": instance["cpus"],
+                             "MemoryMiB": instance["memory_mib"], "Devices": instance["devices"]}}
 
 
 def main() -> None:
     module = AnsibleModule(
         argument_spec={
             "name": {"type": "str"},
+            "describe": {"type": "bool", "default": False},
+            **host_layout.options("record_path"),
             "ledger_path": {"type": "path", "default": "/var/lib/sagebox/capacity.json"},
             "containers_conf": {"type": "path", "default": "/etc/sagebox/containers.conf"},
         },
@@ -128,13 +156,19 @@ def main() -> None:
     except (RecordError, PodmanError) as exc:
         module.fail_json(msg=str(exc))
     instances = []
-    for name, container in sorted(found.items()):
-        allocation = container["allocation"]
-        instances.append({"name": name, "host": ledger["host"]["name"], "state": container["state"],
-                          "holds_compute": name in ledger["allocations"], "address": container["address"],
-                          "instance_type": allocation.get("instance_type", ""), "cpus": allocation.get("cpus", 0),
-                          "memory_mib": allocation.get("memory_mib", 0), "devices": allocation.get("devices", []),
-                          "image": container["image"]})
+    try:
+        for name, container in sorted(found.items()):
+            allocation = container["allocation"]
+            instance = {"name": name, "host": ledger["host"]["name"], "state": container["state"],
+                        "holds_compute": name in ledger["allocations"], "address": container["address"],
+                        "instance_type": allocation.get("instance_type", ""), "cpus": allocation.get("cpus", 0),
+                        "memory_mib": allocation.get("memory_mib", 0), "devices": allocation.get("devices", []),
+                        "image": container["image"]}
+            if params["describe"]:
+                instance["notebook_instance"] = described(podman, instance, params["record_path"])
+            instances.append(instance)
+    except (RecordError, PodmanError) as exc:
+        module.fail_json(msg=str(exc))
     module.exit_json(changed=False, instance_host=True, capacity=capacity.summary(ledger), ledger=ledger,
                      instances=instances)
 

@@ -53,6 +53,18 @@ elif args[0] in ("start", "stop"):
             c["State"] = {"Status": "running" if running else "exited", "Running": running}
             c["NetworkSettings"] = {"Networks": {"sagebox": {"IPAddress": "10.213.0.7" if running else ""}}}
     save()
+elif args[0] == "cp":
+    # The container's files: files/NAME/PATH on this side, sent as podman sends them (a tar stream).
+    import io, tarfile
+    name, inside = args[1].split(":", 1)
+    source = os.path.join(here, "files", name) + inside
+    if not os.path.lexists(source):
+        sys.stderr.write("Error: %s: no such file or directory\n" % inside)
+        sys.exit(125)
+    stream = io.BytesIO()
+    with tarfile.open(fileobj=stream, mode="w") as archive:
+        archive.add(source, arcname=os.path.basename(inside))
+    sys.stdout.buffer.write(stream.getvalue())
 elif args[0] == "rm":
     state = [c for c in state if c["Id"] != args[-1]]
     save()
@@ -154,3 +166,56 @@ def test_the_info_module_on_a_host_that_is_not_an_instance_host(run_module, tmp_
     assert failed and "not an instance host" in result["msg"]
     failed, result = run_module(instance_host_info, {"ledger_path": str(tmp_path / "none.json"), "_ansible_check_mode": True})
     assert not failed and result["instance_host"] is False
+
+
+def put_file(host, name: str, path: str, content: str) -> None:
+    target = host["bin"] / "files" / name / path.lstrip("/")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(content)
+
+
+def test_the_info_module_describes_each_instance_from_the_record_in_its_container(run_module, host):
+    container(run_module, host, name="alice", instance_type="ml.g5.xlarge", image=IMAGE)
+    container(run_module, host, name="bob", instance_type="ml.t3.medium", image=IMAGE)
+    container(run_module, host, name="bob", state="stopped")
+    put_file(host, "alice", "/var/lib/sagebox/notebook-instance.json", json.dumps(
+        {"NotebookInstanceName": "alice", "NotebookInstanceStatus": "InService", "InstanceType": "ml.g5.xlarge",
+         "FailureReason": ""}))
+    put_file(host, "bob", "/var/lib/sagebox/notebook-instance.json", json.dumps(
+        {"NotebookInstanceName": "bob", "NotebookInstanceStatus": "Stopped", "InstanceType": "ml.t3.medium"}))
+    failed, result = run_module(instance_host_info, {"describe": True, "ledger_path": host["ledger"],
+                                                     "containers_conf": host["conf"]})
+    assert not failed, result
+    alice, bob = (i["notebook_instance"] for i in result["instances"])
+    assert alice == {"NotebookInstanceName": "alice", "NotebookInstanceStatus": "InService", "InstanceType": "ml.g5.xlarge",
+                     "InstanceHost": {"Name": "gpu1", "State": "running", "Address": "10.213.0.7",
+                                      "InstanceType": "ml.g5.xlarge", "VCpus": 4.0, "MemoryMiB": 16384,
+                                      "Devices": ["nvidia.com/gpu=GPU-0"]}}
+    # A stopped instance is described too (its container's files are read without starting it).
+    assert bob["NotebookInstanceStatus"] == "Stopped" and bob["InstanceHost"]["State"] == "exited"
+    # Without describe, no record is read.
+    failed, result = run_module(instance_host_info, {"ledger_path": host["ledger"], "containers_conf": host["conf"]})
+    assert "notebook_instance" not in result["instances"][0]
+    assert len([c for c in calls(host) if c[0] == "cp"]) == 2
+
+
+def test_the_info_module_describes_a_container_without_a_record_as_nothing_yet(run_module, host):
+    container(run_module, host, name="alice", instance_type="ml.t3.medium", image=IMAGE)
+    failed, result = run_module(instance_host_info, {"name": "alice", "describe": True, "ledger_path": host["ledger"],
+                                                     "containers_conf": host["conf"]})
+    assert not failed and result["instances"][0]["notebook_instance"] == {}
+
+
+@pytest.mark.parametrize("made", ["directory", "damaged"])
+def test_a_record_that_the_instance_made_something_else_is_an_error_naming_it(run_module, host, made):
+    container(run_module, host, name="alice", instance_type="ml.t3.medium", image=IMAGE)
+    path = "/var/lib/sagebox/notebook-instance.json"
+    if made == "directory":
+        put_file(host, "alice", path + "/inner", "{}")
+    else:
+        put_file(host, "alice", path, "{not json")
+    failed, result = run_module(instance_host_info, {"name": "alice", "describe": True, "ledger_path": host["ledger"],
+                                                     "containers_conf": host["conf"]})
+    expected = ("%s in alice is not a regular file of at most 1048576 bytes" % path if made == "directory"
+                else "the notebook instance record alice:%s is damaged: it is not valid JSON" % path)
+    assert failed and result["msg"].startswith(expected), result["msg"]
