@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 
+from ansible_collections.sagebox.notebook.plugins.module_utils import instance_network
 from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RequestError
 
 # Each instance's user namespace: 65536 IDs from the host's range for podman (/etc/subuid `containers`).
@@ -47,8 +48,10 @@ VOLUME_MOUNT = "/home/ec2-user/SageMaker"
 
 
 def create_args(name: str, image: str, allocation: dict, network: str, address: str = "",
-                volumes: list | None = None, pids_limit: int = 4096, volume: str = "") -> list:
-    """The arguments of `podman create` for instance `name` holding `allocation` (cpus, memory_mib, devices)."""
+                volumes: list | None = None, pids_limit: int = 4096, volume: str = "",
+                network_settings: dict | None = None) -> list:
+    """The arguments of `podman create` for instance `name` holding `allocation` (cpus, memory_mib, devices), with
+    its network settings (instance_network.policy: the default group and direct internet access when None)."""
     if allocation["memory_mib"] < 64:
         raise RequestError("instance type %r: %d MiB of memory is below the 64 MiB a system container needs"
                            % (allocation["instance_type"], allocation["memory_mib"]))
@@ -56,6 +59,8 @@ def create_args(name: str, image: str, allocation: dict, network: str, address: 
     argv = ["create", "--name", name, "--hostname", name,
             "--annotation", "%s=%s" % (LABEL, name), "--label", "%s=%s" % (LABEL, name),
             "--label", "%s.allocation=%s" % (LABEL, json.dumps(allocation, sort_keys=True, separators=(",", ":"))),
+            "--label", "%s=%s" % (instance_network.LABEL, instance_network.label(
+                network_settings or instance_network.parse_label(None))),
             # Root inside is an unprivileged ID outside; its capabilities are the namespace's own.
             "--userns", "auto:size=%d" % USERNS_SIZE, "--cgroupns", "private", "--cap-add", "SYS_ADMIN",
             # What podman's systemd mode gives, without its v1 bind mount that a user namespace cannot use.
@@ -95,7 +100,8 @@ def root_mapping(container: dict) -> tuple:
 
 
 def parse_inspect(text: str) -> dict:
-    """{name: {state, allocation, address}} from `podman inspect` of the host's instances' containers."""
+    """{name: {id, root, state, running, allocation, address, network, image}} from `podman inspect` of the host's
+    instances' containers (network: instance_network's settings)."""
     found = {}
     for container in json.loads(text or "[]"):
         labels = container.get("Config", {}).get("Labels") or {}
@@ -112,5 +118,6 @@ def parse_inspect(text: str) -> dict:
                        "state": container.get("State", {}).get("Status", ""),
                        "running": bool(container.get("State", {}).get("Running")),
                        "allocation": allocation, "address": addresses[0] if addresses else "",
+                       "network": instance_network.parse_label(labels.get(instance_network.LABEL)),
                        "image": container.get("ImageName", "")}
     return found

@@ -80,6 +80,41 @@ options:
     description: Seconds systemd inside has to shut down on a stop before it is killed.
     type: int
     default: 30
+  direct_internet_access:
+    description:
+      - SageMaker's DirectInternetAccess. V(Disabled) lets the instance reach, besides other instances, only
+        O(allowed_destinations) (and the network's DNS on the server); the server's firewall enforces it.
+      - Kept with the container when it is made: like SageMaker, a later call does not change it.
+    type: str
+    choices: [Enabled, Disabled]
+    default: Enabled
+  security_group_ids:
+    description:
+      - SageMaker's SecurityGroupIds, each defined in O(security_groups); their inbound rules are what may reach
+        the instance, from other instances and other networks, on the server's firewall. None: the default
+        group, Jupyter's port (O(jupyter_port)) from anywhere. The server itself always reaches the instance.
+      - Kept with the container when it is made.
+    type: list
+    elements: str
+    default: []
+  security_groups:
+    description:
+      - The security groups by ID, each a list of inbound rules C({protocol, port, cidr}) (protocol V(tcp),
+        V(udp) or V(icmp); port a number or range, none for icmp; an IPv4 cidr, as instances have no IPv6), as
+        the notebook_instance role's C(notebook_instance_security_groups).
+    type: dict
+    default: {}
+  allowed_destinations:
+    description:
+      - Networks, addresses or host names (resolved now, on the server) the instance reaches with
+        O(direct_internet_access=Disabled).
+    type: list
+    elements: str
+    default: []
+  jupyter_port:
+    description: Jupyter's port in the instance, which the default group opens.
+    type: int
+    default: 8443
 author: sagebox.notebook maintainers (@sagebox)
 """
 
@@ -115,7 +150,8 @@ capacity:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sagebox.notebook.plugins.module_utils import capacity, instance_container, instance_types, request
+from ansible_collections.sagebox.notebook.plugins.module_utils import (capacity, instance_container, instance_network,
+                                                                        instance_types, request)
 from ansible_collections.sagebox.notebook.plugins.module_utils.podman import Podman, PodmanError
 from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RequestError
 
@@ -125,6 +161,15 @@ def give_volume(path: str, root: tuple) -> None:
     status = os.stat(path)
     if (status.st_uid, status.st_gid) == (0, 0) and root != (0, 0):
         os.chown(path, *root)
+
+
+def apply_network(module: AnsibleModule, podman: Podman) -> None:
+    """The server's firewall says again what each running instance may reach and what may reach it."""
+    rc, out, err = module.run_command(["nft", "-f", "-"], data=instance_network.nft_script(podman.instances()),
+                                      binary_data=True)
+    if rc != 0:
+        raise PodmanError("the instances' firewall rules were not written (is the instance_host role's "
+                          "sagebox-instances-firewall.service active?): %s" % (err or out).strip())
 
 
 def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
@@ -151,6 +196,9 @@ def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
         if not params[option]:
             raise RequestError("%s is required to create notebook instance %r's container" % (option, name))
     spec = instance_types.resources(params["instance_type"], params["instance_types"])
+    network_settings = instance_network.policy(params["direct_internet_access"], params["security_group_ids"],
+                                               params["security_groups"], params["allowed_destinations"],
+                                               params["jupyter_port"])
     if podman.run_rc("image", "exists", params["image"]) != 0:
         raise RequestError("platform image %s is not on %s: build it there with the playbook "
                            "sagebox.notebook.build_platform_image (or load it), then create the instance"
@@ -162,7 +210,7 @@ def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
     try:
         container_id = podman.run(*instance_container.create_args(
             name, params["image"], allocation, params["network"], params["address"], params["volumes"],
-            volume=params["volume"] or "")).strip()
+            volume=params["volume"] or "", network_settings=network_settings)).strip()
         if params["volume"]:
             give_volume(params["volume"], podman.find(name).get("root", (0, 0)))
         podman.run("start", container_id)
@@ -190,6 +238,11 @@ def main() -> None:
             "ledger_path": {"type": "path", "default": "/var/lib/sagebox/capacity.json"},
             "containers_conf": {"type": "path", "default": "/etc/sagebox/containers.conf"},
             "stop_timeout": {"type": "int", "default": 30},
+            "direct_internet_access": {"type": "str", "choices": list(instance_network.ACCESS), "default": "Enabled"},
+            "security_group_ids": {"type": "list", "elements": "str", "default": []},
+            "security_groups": {"type": "dict", "default": {}},
+            "allowed_destinations": {"type": "list", "elements": "str", "default": []},
+            "jupyter_port": {"type": "int", "default": 8443},
         },
         supports_check_mode=True,
     )
@@ -221,6 +274,8 @@ def main() -> None:
                 changed = True
                 if not module.check_mode:
                     podman.remove(found["id"])
+        if not module.check_mode:
+            apply_network(module, podman)
         after = found if module.check_mode else podman.find(name)
     except (RequestError, capacity.CapacityError, PodmanError, OSError) as exc:
         module.fail_json(msg=str(exc))

@@ -57,7 +57,10 @@ def test_inspect_gives_each_instance_its_state_allocation_and_address():
     found = instance_container.parse_inspect(json.dumps(inspected))
     assert sorted(found) == ["alice", "bob"]
     assert found["alice"] == {"id": "c0ffee", "root": (2147483647, 2147483648), "state": "running", "running": True,
-                              "allocation": ALLOCATION, "address": "10.213.0.5", "image": "image"}
+                              "allocation": ALLOCATION, "address": "10.213.0.5", "image": "image",
+                              # No network label: the settings instances had before they had one.
+                              "network": {"direct_internet_access": "Enabled", "allowed": [],
+                                          "ingress": [{"protocol": "tcp", "port": "8443", "cidr": "0.0.0.0/0"}]}}
     assert found["bob"]["root"] == (0, 0)
     assert found["bob"]["allocation"] == {} and not found["bob"]["running"] and found["bob"]["address"] == ""
 

@@ -20,10 +20,6 @@ with open(os.path.join(here, "calls.txt"), "a") as calls:
     calls.write(json.dumps(args) + "\n")
 def save():
     json.dump(state, open(path, "w"))
-def label_value(argv, key):
-    for i, a in enumerate(argv):
-        if a == "--label" and argv[i + 1].startswith(key + "="):
-            return argv[i + 1].split("=", 1)[1]
 if args[:2] == ["image", "exists"]:
     sys.exit(0 if args[2] == "localhost/sagebox/platform-notebook-al2-v2:current" else 1)
 if args[0] == "ps":
@@ -41,8 +37,7 @@ elif args[0] == "create":
     name = args[args.index("--name") + 1]
     cid = "id-%s" % name
     state.append({"Id": cid, "ImageName": args[-4], "State": {"Status": "created", "Running": False},
-                  "Config": {"Labels": {"io.sagebox.instance": name,
-                                        "io.sagebox.instance.allocation": label_value(args, "io.sagebox.instance.allocation")}},
+                  "Config": {"Labels": dict(args[i + 1].split("=", 1) for i, a in enumerate(args) if a == "--label")},
                   "NetworkSettings": {"Networks": {}}})
     save()
     print(cid)
@@ -80,6 +75,9 @@ def host(tmp_path, monkeypatch):
     bin_dir.mkdir()
     (bin_dir / "podman").write_text(FAKE_PODMAN)
     (bin_dir / "podman").chmod(0o755)
+    # nft keeps each transaction it is given, in nft.txt beside it.
+    (bin_dir / "nft").write_text('#!/bin/sh\n{ cat; echo "# end"; } >> "$(dirname "$0")/nft.txt"\n')
+    (bin_dir / "nft").chmod(0o755)
     monkeypatch.setenv("PATH", "%s:/usr/bin:/bin" % bin_dir)
     ledger = str(tmp_path / "capacity.json")
     capacity.prepare(ledger, {"name": "gpu1", "cpus": 16, "memory_mib": 40960, "devices": GPUS})
@@ -219,3 +217,58 @@ def test_a_record_that_the_instance_made_something_else_is_an_error_naming_it(ru
     expected = ("%s in alice is not a regular file of at most 1048576 bytes" % path if made == "directory"
                 else "the notebook instance record alice:%s is damaged: it is not valid JSON" % path)
     assert failed and result["msg"].startswith(expected), result["msg"]
+
+
+def last_firewall(host) -> str:
+    return (host["bin"] / "nft.txt").read_text().split("# end\n")[-2]
+
+
+def test_the_firewall_follows_each_start_and_stop_with_the_instances_network_settings(run_module, host):
+    groups = {"sg-ssh": [{"protocol": "tcp", "port": 22, "cidr": "10.0.0.0/8"}, {"protocol": "icmp", "cidr": "0.0.0.0/0"},
+                         {"protocol": "tcp", "port": 22, "cidr": "2001:db8::/32"}]}
+    failed, result = container(run_module, host, name="alice", instance_type="ml.t3.medium", image=IMAGE,
+                               direct_internet_access="Disabled", allowed_destinations=["192.0.2.7", "198.51.100.0/24"],
+                               security_group_ids=["sg-ssh"], security_groups=groups)
+    assert not failed, result
+    create = next(c for c in calls(host) if c[0] == "create")
+    assert json.loads(create[create.index("--label", create.index("--label") + 4) + 1].split("=", 1)[1]) == {
+        "direct_internet_access": "Disabled", "allowed": ["192.0.2.7/32", "198.51.100.0/24"],
+        "ingress": [{"protocol": "tcp", "port": "22", "cidr": "10.0.0.0/8"}, {"protocol": "icmp", "cidr": "0.0.0.0/0"}]}
+    assert last_firewall(host) == (
+        "flush chain inet sagebox_instances instance_ingress\n"
+        'add rule inet sagebox_instances instance_ingress ip daddr 10.213.0.7 ip saddr 10.0.0.0/8 tcp dport 22 accept comment "alice"\n'
+        'add rule inet sagebox_instances instance_ingress ip daddr 10.213.0.7 ip saddr 0.0.0.0/0 meta l4proto icmp accept comment "alice"\n'
+        "flush chain inet sagebox_instances instance_egress\n"
+        'add rule inet sagebox_instances instance_egress ip saddr 10.213.0.7 ip daddr 192.0.2.7/32 accept comment "alice"\n'
+        'add rule inet sagebox_instances instance_egress ip saddr 10.213.0.7 ip daddr 198.51.100.0/24 accept comment "alice"\n')
+    # Stopped, it has no rules: the address may go to another instance.
+    container(run_module, host, name="alice", state="stopped")
+    assert last_firewall(host) == ("flush chain inet sagebox_instances instance_ingress\n"
+                                   "flush chain inet sagebox_instances instance_egress\n")
+
+
+def test_the_default_group_and_direct_internet_access(run_module, host):
+    failed, result = container(run_module, host, name="bob", instance_type="ml.t3.medium", image=IMAGE)
+    assert not failed
+    assert last_firewall(host).splitlines()[1:4:2] == [
+        'add rule inet sagebox_instances instance_ingress ip daddr 10.213.0.7 ip saddr 0.0.0.0/0 tcp dport 8443 accept comment "bob"',
+        'add rule inet sagebox_instances instance_egress ip saddr 10.213.0.7 accept comment "bob: DirectInternetAccess Enabled"']
+
+
+def test_network_settings_that_break_a_rule_are_refused_all_at_once_with_nothing_changed(run_module, host):
+    before = capacity.load(host["ledger"])
+    failed, result = container(run_module, host, name="alice", instance_type="ml.t3.medium", image=IMAGE,
+                               security_group_ids=["sg-web", "sg-none"], allowed_destinations=["not a host name"],
+                               security_groups={"sg-web": [{"protocol": "tcp", "port": "99999", "cidr": "0.0.0.0/0"},
+                                                           {"protocol": "gre", "cidr": "0.0.0.0/0"},
+                                                           {"protocol": "udp", "port": 53, "cidr": "10.0.0.300/8"}]})
+    assert failed
+    assert result["msg"] == (
+        "SecurityGroupIds sg-none: not defined in notebook_instance_security_groups (defined: sg-web); "
+        'inbound rule {"cidr": "0.0.0.0/0", "port": "99999", "protocol": "tcp"}: port \'99999\' must be a number or range '
+        "from 1 to 65535; "
+        'inbound rule {"cidr": "0.0.0.0/0", "protocol": "gre"}: protocol must be one of tcp, udp, icmp; '
+        "inbound rule cidr '10.0.0.300/8' is not an IPv4 or IPv6 address or network (such as 10.0.0.0/16); "
+        "allowed destination 'not a host name' is neither a network nor a host name the server resolves")
+    assert capacity.load(host["ledger"]) == before
+    assert not [c for c in calls(host) if c[0] == "create"]

@@ -51,16 +51,19 @@ def host(tmp_path, monkeypatch):
     bin_dir.mkdir()
     (bin_dir / "podman").write_text(FAKE_PODMAN)
     (bin_dir / "podman").chmod(0o755)
+    # nft keeps the transaction it is given.
+    (bin_dir / "nft").write_text('#!/bin/sh\ncat > "$(dirname "$0")/nft.txt"\n')
+    (bin_dir / "nft").chmod(0o755)
     ledger = str(tmp_path / "capacity.json")
     capacity.prepare(ledger, {"name": "gpu1", "cpus": 16, "memory_mib": 65536, "devices": []})
     return bin_dir, ledger
 
 
-def boot(bin_dir: Path, ledger: str) -> subprocess.CompletedProcess:
+def boot(bin_dir: Path, *args: str) -> subprocess.CompletedProcess:
     # The folder that holds ansible_collections/, as the role's copy beside the step does.
     library = str(Path(capacity.__file__).parents[5])
     env = dict(os.environ, PATH="%s:%s" % (bin_dir, os.environ["PATH"]), PYTHONPATH=library)
-    return subprocess.run([sys.executable, str(STEP), ledger], capture_output=True, text=True, env=env, check=False)
+    return subprocess.run([sys.executable, str(STEP), *args], capture_output=True, text=True, env=env, check=False)
 
 
 def test_instances_that_held_compute_start_again_and_stopped_ones_stay_stopped(host):
@@ -74,6 +77,21 @@ def test_instances_that_held_compute_start_again_and_stopped_ones_stay_stopped(h
     assert states == {"alice": True, "carol": False}
     assert capacity.load(ledger)["allocations"] == {"alice": ALLOCATION}
     assert "alice: started" in result.stdout and "as it was" in result.stdout
+    # Then the firewall's rules for what runs (alice has no address in this stand-in: none).
+    assert (bin_dir / "nft.txt").read_text() == ("flush chain inet sagebox_instances instance_ingress\n"
+                                                 "flush chain inet sagebox_instances instance_egress\n")
+
+
+def test_with_firewall_only_the_rules_of_the_running_instances_are_written(host):
+    bin_dir, ledger = host
+    running = dict(container("alice", True), NetworkSettings={"Networks": {"sagebox": {"IPAddress": "10.213.0.9"}}})
+    (bin_dir / "containers.json").write_text(json.dumps([running, container("carol", False)]))
+    result = boot(bin_dir, "--firewall")
+    assert result.returncode == 0, result.stderr
+    assert "instances' firewall rules: written" in result.stdout
+    rules = (bin_dir / "nft.txt").read_text()
+    assert 'ip saddr 10.213.0.9 accept comment "alice: DirectInternetAccess Enabled"' in rules and "carol" not in rules
+    assert capacity.load(ledger)["allocations"] == {}
 
 
 def test_the_ledger_gives_back_what_no_container_holds_and_counts_what_runs(host):
