@@ -53,11 +53,18 @@ def save(ledger: dict, path: str) -> None:
 
 
 @contextlib.contextmanager
+def lock(path: str):
+    """The ledger's lock held, without reading the ledger (which may not be there yet)."""
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    with open(path + ".lock", "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+@contextlib.contextmanager
 def locked(path: str):
     """The ledger at `path`, changed under its lock; written back when the block ends without an error."""
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    with open(path + ".lock", "a", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with lock(path):
         ledger = load(path)
         before = json.dumps(ledger, sort_keys=True)
         yield ledger

@@ -5,8 +5,8 @@ or read the notebook instances' containers."""
 
 from __future__ import annotations
 
-import io
 import os
+import subprocess
 import tarfile
 import time
 
@@ -50,18 +50,32 @@ class Podman:
     def read_file(self, name: str, path: str, limit: int = 1 << 20) -> bytes | None:
         """The content of the regular file `path` inside the container `name`, running or stopped (podman cp,
         which resolves links inside the container's own root); None when there is none. The instance's root
-        may have made anything of the path: a directory, a link or a file over `limit` bytes is an error."""
-        rc, out, err = self.module.run_command([self.executable, "cp", "%s:%s" % (name, path), "-"],
-                                               environ_update=self.environ, encoding=None)
-        if rc != 0:
-            if b"no such file or directory" in err.lower():
-                return None
-            raise PodmanError("podman cp failed: %s" % err.decode("utf-8", "replace").strip())
-        with tarfile.open(fileobj=io.BytesIO(out)) as archive:
-            members = archive.getmembers()
-            if len(members) != 1 or not members[0].isfile() or members[0].size > limit:
-                raise PodmanError("%s in %s is not a regular file of at most %d bytes" % (path, name, limit))
-            return archive.extractfile(members[0]).read()
+        may have made anything of the path: a directory, a link or a file over `limit` bytes is an error, found
+        from the archive's first header, so that no more than `limit` bytes are ever read."""
+        process = subprocess.Popen([self.executable, "cp", "%s:%s" % (name, path), "-"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, env=dict(os.environ, **self.environ))
+        content, refused = None, False
+        try:
+            with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+                member = archive.next()
+                refused = member is not None and (not member.isfile() or member.size > limit)
+                if member is not None and not refused:
+                    content = archive.extractfile(member).read()
+                    refused = archive.next() is not None
+        except tarfile.TarError:
+            # No archive: podman said why on its standard error.
+            content = None
+        finally:
+            if refused:
+                process.kill()
+            err = process.communicate()[1]
+        if refused:
+            raise PodmanError("%s in %s is not a regular file of at most %d bytes" % (path, name, limit))
+        if content is None:
+            if process.returncode != 0 and b"no such file or directory" not in err.lower():
+                raise PodmanError("podman cp failed: %s" % err.decode("utf-8", "replace").strip())
+            return None
+        return content
 
     def find(self, name: str) -> dict:
         """The instance's container as podman holds it, {} when there is none."""

@@ -204,17 +204,19 @@ def test_the_info_module_describes_a_container_without_a_record_as_nothing_yet(r
     assert not failed and result["instances"][0]["notebook_instance"] == {}
 
 
-@pytest.mark.parametrize("made", ["directory", "damaged"])
+@pytest.mark.parametrize("made", ["directory", "damaged", "huge"])
 def test_a_record_that_the_instance_made_something_else_is_an_error_naming_it(run_module, host, made):
     container(run_module, host, name="alice", instance_type="ml.t3.medium", image=IMAGE)
     path = "/var/lib/sagebox/notebook-instance.json"
     if made == "directory":
         put_file(host, "alice", path + "/inner", "{}")
+    elif made == "huge":
+        put_file(host, "alice", path, " " * (1 << 20) + "{}")
     else:
         put_file(host, "alice", path, "{not json")
     failed, result = run_module(instance_host_info, {"name": "alice", "describe": True, "ledger_path": host["ledger"],
                                                      "containers_conf": host["conf"]})
-    expected = ("%s in alice is not a regular file of at most 1048576 bytes" % path if made == "directory"
+    expected = ("%s in alice is not a regular file of at most 1048576 bytes" % path if made in ("directory", "huge")
                 else "the notebook instance record alice:%s is damaged: it is not valid JSON" % path)
     assert failed and result["msg"].startswith(expected), result["msg"]
 

@@ -86,7 +86,7 @@ def test_with_firewall_only_the_rules_of_the_running_instances_are_written(host)
     bin_dir, ledger = host
     running = dict(container("alice", True), NetworkSettings={"Networks": {"sagebox": {"IPAddress": "10.213.0.9"}}})
     (bin_dir / "containers.json").write_text(json.dumps([running, container("carol", False)]))
-    result = boot(bin_dir, "--firewall")
+    result = boot(bin_dir, "--firewall", ledger)
     assert result.returncode == 0, result.stderr
     assert "instances' firewall rules: written" in result.stdout
     rules = (bin_dir / "nft.txt").read_text()
