@@ -167,7 +167,8 @@ def apply_network(module: AnsibleModule, podman: Podman) -> None:
     """The server's firewall says again what each running instance may reach and what may reach it. Under the
     ledger's lock: of two calls at the same moment, the later look at what runs is also the later write."""
     with capacity.lock(module.params["ledger_path"]):
-        rc, out, err = module.run_command(["nft", "-f", "-"], data=instance_network.nft_script(podman.instances()),
+        rc, out, err = module.run_command([module.get_bin_path("nft", required=True), "-f", "-"],
+                                          data=instance_network.nft_script(podman.instances()),
                                           binary_data=True)
     if rc != 0:
         raise PodmanError("the instances' firewall rules were not written (is the instance_host role's "
