@@ -63,6 +63,10 @@ def create_args(name: str, image: str, allocation: dict, network: str, address: 
                 network_settings or instance_network.parse_label(None))),
             # Root inside is an unprivileged ID outside; its capabilities are the namespace's own.
             "--userns", "auto:size=%d" % USERNS_SIZE, "--cgroupns", "private", "--cap-add", "SYS_ADMIN",
+            # Its address and frames are the server's to give: root inside may neither change them nor forge
+            # another's (the server's firewall tells instances apart by address), whatever podman's defaults
+            # are; ping works without raw sockets (the IDs of its user namespace, where the runtime sets it).
+            "--cap-drop", "NET_ADMIN,NET_RAW", "--sysctl", "net.ipv4.ping_group_range=0 65535",
             # What podman's systemd mode gives, without its v1 bind mount that a user namespace cannot use.
             "--systemd", "false", "--tmpfs", "/run:exec,mode=755", "--tmpfs", "/run/lock",
             "--stop-signal", "RTMIN+3", "--env", "container=podman",

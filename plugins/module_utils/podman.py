@@ -17,6 +17,24 @@ class PodmanError(Exception):
     """A podman command failed; the message has podman's words."""
 
 
+class TooLarge(Exception):
+    """More was sent than a reader takes."""
+
+
+class BoundedReader:
+    """A stream's reader that raises TooLarge past `limit` bytes."""
+
+    def __init__(self, stream, limit: int):
+        self.stream, self.left = stream, limit
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(self.left + 1 if size is None or size < 0 else min(size, self.left + 1))
+        self.left -= len(data)
+        if self.left < 0:
+            raise TooLarge()
+        return data
+
+
 class Podman:
     """podman on this host, with the instance host's configuration."""
 
@@ -50,25 +68,29 @@ class Podman:
     def read_file(self, name: str, path: str, limit: int = 1 << 20) -> bytes | None:
         """The content of the regular file `path` inside the container `name`, running or stopped (podman cp,
         which resolves links inside the container's own root); None when there is none. The instance's root
-        may have made anything of the path: a directory, a link or a file over `limit` bytes is an error, found
-        from the archive's first header, so that no more than `limit` bytes are ever read."""
+        may have made anything of the path: a directory, a link, a file over `limit` bytes or an archive over
+        `limit` and 64 KiB of headers (its extended attributes travel in them) is an error, and podman is
+        stopped there: no more is ever read."""
         process = subprocess.Popen([self.executable, "cp", "%s:%s" % (name, path), "-"], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, env=dict(os.environ, **self.environ))
         content, refused = None, False
         try:
-            with tarfile.open(fileobj=process.stdout, mode="r|") as archive:
+            with tarfile.open(fileobj=BoundedReader(process.stdout, limit + (64 << 10)), mode="r|") as archive:
                 member = archive.next()
                 refused = member is not None and (not member.isfile() or member.size > limit)
                 if member is not None and not refused:
                     content = archive.extractfile(member).read()
                     refused = archive.next() is not None
+        except TooLarge:
+            refused = True
         except tarfile.TarError:
             # No archive: podman said why on its standard error.
             content = None
         finally:
             if refused:
                 process.kill()
-            err = process.communicate()[1]
+            err = process.communicate()[1] if not refused else b""
+            process.wait()
         if refused:
             raise PodmanError("%s in %s is not a regular file of at most %d bytes" % (path, name, limit))
         if content is None:

@@ -39,7 +39,7 @@ def parse_record(content: bytes, path: str) -> dict:
         record = json.loads(content.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise RecordError(_damaged(path, "it cannot be read: %s" % exc)) from exc
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise RecordError(_damaged(path, "it is not valid JSON: %s" % exc)) from exc
     if not isinstance(record, dict):
         raise RecordError(_damaged(path, "it holds a JSON %s, not an object" % type(record).__name__))

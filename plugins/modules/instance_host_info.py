@@ -121,7 +121,9 @@ def described(podman: Podman, instance: dict, record_path: str) -> dict:
     content = podman.read_file(instance["name"], record_path)
     if content is None:
         return {}
-    found = record.parse_record(content, "%s:%s" % (instance["name"], record_path))
+    # The record must be this instance's (its root could have put another's there).
+    found = record.hosts_instance(record.parse_record(content, "%s:%s" % (instance["name"], record_path)),
+                                  instance["name"])
     return {**record.describe(found),
             "InstanceHost": {"Name": instance["host"], "State": instance["state"], "Address": instance["address"],
                              "InstanceType": instance["instance_type"], "VCpus": instance["cpus"],

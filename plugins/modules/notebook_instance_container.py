@@ -187,6 +187,8 @@ def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
         capacity.hold(params["ledger_path"], name, found["allocation"], module.check_mode)
         if not module.check_mode:
             try:
+                # No rules left at the address it may get (an instance that stopped itself keeps its own).
+                apply_network(module, podman)
                 podman.run("start", found["id"])
             except PodmanError:
                 capacity.release(params["ledger_path"], name)
@@ -216,6 +218,7 @@ def start(module: AnsibleModule, podman: Podman, found: dict) -> bool:
             volume=params["volume"] or "", network_settings=network_settings)).strip()
         if params["volume"]:
             give_volume(params["volume"], podman.find(name).get("root", (0, 0)))
+        apply_network(module, podman)
         podman.run("start", container_id)
     except (PodmanError, OSError):
         # Only the container this call made is removed; a create refused (a name in use) made none.

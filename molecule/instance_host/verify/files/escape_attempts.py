@@ -188,6 +188,23 @@ def reaches_bob_or_the_server_over_ipv6():
     return False
 
 
+def takes_or_forges_another_address():
+    # The server's firewall tells instances apart by address: a new address on its interface, or a raw IP or
+    # link-layer socket to send packets from another's, would pass for that instance.
+    try:
+        if run("ip", "address", "add", "10.213.0.250/24", "dev", "eth0"):
+            return True
+    except OSError:
+        pass
+    for family, protocol in ((socket.AF_INET, socket.IPPROTO_RAW), (socket.AF_PACKET, 0)):
+        try:
+            socket.socket(family, socket.SOCK_RAW, protocol).close()
+            return True
+        except PermissionError:
+            pass
+    return False
+
+
 def changes_the_servers_clock():
     return run("date", "-s", "2001-01-01")
 
@@ -203,7 +220,7 @@ for check in (sees_bobs_process, finds_bobs_file, root_is_the_servers_root, make
               opens_a_host_disk, mounts_a_disk, loads_a_kernel_module, raises_its_limit_through_a_v1_memory_mount,
               raises_its_memory_limit, uses_a_gpu, reaches_the_servers_services, reaches_bob_beyond_jupyter,
               opens_bobs_jupyter_without_a_url, reaches_a_metadata_service, reaches_bob_or_the_server_over_ipv6,
-              changes_the_servers_clock, reboots_the_server):
+              takes_or_forges_another_address, changes_the_servers_clock, reboots_the_server):
     attempt(check.__name__, check)
 
 print(json.dumps({"tried": TRIED, "succeeded": SUCCEEDED}))

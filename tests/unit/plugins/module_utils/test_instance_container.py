@@ -25,9 +25,12 @@ def test_the_container_holds_its_types_compute_in_a_user_namespace_and_no_more()
     assert option(args, "--memory-swap") == ["16384m"], "no swap beyond the memory limit"
     assert option(args, "--userns") == ["auto:size=65536"] and option(args, "--cgroupns") == ["private"]
     assert "--privileged" not in args and option(args, "--cap-add") == ["SYS_ADMIN"]
+    # Root inside can neither change its address nor forge packets from another's.
+    assert option(args, "--cap-drop") == ["NET_ADMIN,NET_RAW"]
     assert option(args, "--device") == ["nvidia.com/gpu=0"]
     assert option(args, "--ip") == ["10.213.0.5"] and option(args, "--network") == ["sagebox"]
-    assert option(args, "--sysctl") == ["net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]
+    assert option(args, "--sysctl") == ["net.ipv4.ping_group_range=0 65535", "net.ipv6.conf.all.disable_ipv6=1",
+                                        "net.ipv6.conf.default.disable_ipv6=1"]
     assert option(args, "--volume") == ["/srv/alice:/home/ec2-user/SageMaker"]
     with_volume = instance_container.create_args("alice", "image", ALLOCATION, "sagebox", volume="/v/alice")
     assert option(with_volume, "--volume") == ["/v/alice:/home/ec2-user/SageMaker:rw,nodev,nosuid"]

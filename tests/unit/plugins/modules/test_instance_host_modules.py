@@ -204,7 +204,7 @@ def test_the_info_module_describes_a_container_without_a_record_as_nothing_yet(r
     assert not failed and result["instances"][0]["notebook_instance"] == {}
 
 
-@pytest.mark.parametrize("made", ["directory", "damaged", "huge"])
+@pytest.mark.parametrize("made", ["directory", "damaged", "huge", "nested", "another's"])
 def test_a_record_that_the_instance_made_something_else_is_an_error_naming_it(run_module, host, made):
     container(run_module, host, name="alice", instance_type="ml.t3.medium", image=IMAGE)
     path = "/var/lib/sagebox/notebook-instance.json"
@@ -212,12 +212,18 @@ def test_a_record_that_the_instance_made_something_else_is_an_error_naming_it(ru
         put_file(host, "alice", path + "/inner", "{}")
     elif made == "huge":
         put_file(host, "alice", path, " " * (1 << 20) + "{}")
+    elif made == "nested":
+        put_file(host, "alice", path, "[" * 100000 + "]" * 100000)
+    elif made == "another's":
+        put_file(host, "alice", path, json.dumps({"NotebookInstanceName": "bob", "NotebookInstanceStatus": "InService"}))
     else:
         put_file(host, "alice", path, "{not json")
     failed, result = run_module(instance_host_info, {"name": "alice", "describe": True, "ledger_path": host["ledger"],
                                                      "containers_conf": host["conf"]})
-    expected = ("%s in alice is not a regular file of at most 1048576 bytes" % path if made in ("directory", "huge")
-                else "the notebook instance record alice:%s is damaged: it is not valid JSON" % path)
+    expected = {"directory": "%s in alice is not a regular file of at most 1048576 bytes" % path,
+                "huge": "%s in alice is not a regular file of at most 1048576 bytes" % path,
+                "another's": "name 'alice': this host holds notebook instance 'bob'"}.get(
+        made, "the notebook instance record alice:%s is damaged: it is not valid JSON" % path)
     assert failed and result["msg"].startswith(expected), result["msg"]
 
 
@@ -274,3 +280,15 @@ def test_network_settings_that_break_a_rule_are_refused_all_at_once_with_nothing
         "allowed destination 'not a host name' is neither a network nor a host name the server resolves")
     assert capacity.load(host["ledger"]) == before
     assert not [c for c in calls(host) if c[0] == "create"]
+
+
+def test_a_reader_bound_stops_at_its_limit_whatever_the_sizes_asked():
+    import io
+    from ansible_collections.sagebox.notebook.plugins.module_utils import podman
+    reader = podman.BoundedReader(io.BytesIO(b"x" * 100), 10)
+    assert reader.read(4) == b"xxxx" and reader.read(6) == b"x" * 6
+    with pytest.raises(podman.TooLarge):
+        reader.read(1)
+    with pytest.raises(podman.TooLarge):
+        podman.BoundedReader(io.BytesIO(b"x" * 100), 10).read()
+    assert podman.BoundedReader(io.BytesIO(b"x" * 5), 10).read() == b"x" * 5

@@ -105,3 +105,6 @@ def test_the_ledger_gives_back_what_no_container_holds_and_counts_what_runs(host
     assert "dan: did not start, its compute is given back: Error: unable to start container" in result.stdout
     assert capacity.load(ledger)["allocations"] == {"bob": ALLOCATION}
     assert "rebuilt, changed for bob, dan, ghost" in result.stdout
+    # An instance that did not start does not keep the others from their firewall rules.
+    assert "instances' firewall rules: written" in result.stdout
+    assert (bin_dir / "nft.txt").read_text().startswith("flush chain inet sagebox_instances instance_ingress")
