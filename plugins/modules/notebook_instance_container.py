@@ -84,15 +84,15 @@ options:
     description:
       - SageMaker's DirectInternetAccess. V(Disabled) lets the instance reach, besides other instances, only
         O(allowed_destinations) (and the network's DNS on the server); the server's firewall enforces it.
-      - Kept with the container when it is made: like SageMaker, a later call does not change it.
+      - Kept with the container when it is made (as on SageMaker, a later call does not change it).
     type: str
     choices: [Enabled, Disabled]
     default: Enabled
   security_group_ids:
     description:
       - SageMaker's SecurityGroupIds, each defined in O(security_groups); their inbound rules are what may reach
-        the instance, from other instances and other networks, on the server's firewall. None: the default
-        group, Jupyter's port (O(jupyter_port)) from anywhere. The server itself always reaches the instance.
+        the instance, from other instances and other networks, on the server's firewall. Without any, the
+        default group opens Jupyter's port (O(jupyter_port)) to all. The server itself always reaches the instance.
       - Kept with the container when it is made.
     type: list
     elements: str
@@ -150,8 +150,8 @@ capacity:
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.sagebox.notebook.plugins.module_utils import (capacity, instance_container, instance_network,
-                                                                        instance_types, request)
+from ansible_collections.sagebox.notebook.plugins.module_utils import (
+    capacity, instance_container, instance_network, instance_types, request)
 from ansible_collections.sagebox.notebook.plugins.module_utils.podman import Podman, PodmanError
 from ansible_collections.sagebox.notebook.plugins.module_utils.request_error import RequestError
 
